@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { ErrorBodySchema } from '../errors';
+import { EventSchema } from '../events/event';
+import { ConversationIdSchema } from '../ids';
+
+const EmptySchema = z.object({}).strict();
+
+/** Requests the webview sends to the extension, each with its params and result schema. */
+export const webviewRequests = {
+  /** Start a sandbox and a conversation with this first message. */
+  'conversation/start': {
+    params: z.object({ /** The first message. */ text: z.string().min(1) }).strict(),
+    result: z.object({ /** The new conversation. */ conversationId: ConversationIdSchema }).strict(),
+  },
+  /** Send a message to the current conversation. */
+  'conversation/sendMessage': {
+    params: z.object({ /** The message. */ text: z.string().min(1) }).strict(),
+    result: EmptySchema,
+  },
+  /** Stop the agent's current step. */
+  'conversation/interrupt': { params: EmptySchema, result: EmptySchema },
+} as const;
+/** A request method name. */
+export type WebviewRequestName = keyof typeof webviewRequests;
+/** The params of a request. */
+export type WebviewRequestParams<M extends WebviewRequestName> = z.infer<(typeof webviewRequests)[M]['params']>;
+/** The result of a request. */
+export type WebviewRequestResult<M extends WebviewRequestName> = z.infer<(typeof webviewRequests)[M]['result']>;
+
+/** How the extension's link to the agent stands, as the chat shows it. */
+export const ConnectionStatusSchema = z.enum([
+  'idle',
+  'starting_sandbox',
+  'connecting',
+  'connected',
+  'reconnecting',
+  'disconnected',
+  'error',
+]);
+/** A connection status. */
+export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
+
+/** Notifications the extension sends to the webview. */
+export const hostNotifications = {
+  /** One event of the current conversation, in `seq` order, each at most once. */
+  'conversation/event': z.object({ /** The event. */ event: EventSchema }).strict(),
+  /** Forget the shown conversation (a new one starts). */
+  'conversation/reset': EmptySchema,
+  /** The link to the agent changed. */
+  'connection/status': z
+    .object({
+      /** The new status. */
+      status: ConnectionStatusSchema,
+      /** A sentence for the user, e.g. why it failed. */
+      message: z.string().optional(),
+    })
+    .strict(),
+} as const;
+/** A host notification name. */
+export type HostNotificationName = keyof typeof hostNotifications;
+/** The params of a host notification. */
+export type HostNotificationParams<M extends HostNotificationName> = z.infer<(typeof hostNotifications)[M]>;
+
+/** Notifications the webview sends to the extension. */
+export const webviewNotifications = {
+  /** The webview has loaded and listens; the host may post now (and replays state). */
+  'webview/ready': EmptySchema,
+} as const;
+/** A webview notification name. */
+export type WebviewNotificationName = keyof typeof webviewNotifications;
+
+const webviewRequestNames = Object.keys(webviewRequests) as [WebviewRequestName, ...WebviewRequestName[]];
+const hostNotificationNames = Object.keys(hostNotifications) as [HostNotificationName, ...HostNotificationName[]];
+const webviewNotificationNames = Object.keys(webviewNotifications) as [
+  WebviewNotificationName,
+  ...WebviewNotificationName[],
+];
+
+/** Any message from the webview to the extension. Params are checked against the maps after this. */
+export const WebviewToHostMessageSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('request'),
+      /** Correlates the response. */
+      id: z.number().int().nonnegative(),
+      /** The request name. */
+      method: z.enum(webviewRequestNames),
+      /** Its params. */
+      params: z.unknown(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('notification'),
+      /** The notification name. */
+      method: z.enum(webviewNotificationNames),
+      /** Its params. */
+      params: z.unknown(),
+    })
+    .strict(),
+]);
+/** A message from the webview. */
+export type WebviewToHostMessage = z.infer<typeof WebviewToHostMessageSchema>;
+
+/** Any message from the extension to the webview. */
+export const HostToWebviewMessageSchema = z.union([
+  z
+    .object({
+      type: z.literal('response'),
+      /** The request this answers. */
+      id: z.number().int().nonnegative(),
+      /** `success` carries `result`; `error` carries `error`. */
+      status: z.literal('success'),
+      /** The result, checked against the request map by the receiver. */
+      result: z.unknown(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('response'),
+      /** The request this answers. */
+      id: z.number().int().nonnegative(),
+      /** The request failed. */
+      status: z.literal('error'),
+      /** Why. */
+      error: ErrorBodySchema,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('notification'),
+      /** The notification name. */
+      method: z.enum(hostNotificationNames),
+      /** Its params. */
+      params: z.unknown(),
+    })
+    .strict(),
+]);
+/** A message from the extension. */
+export type HostToWebviewMessage = z.infer<typeof HostToWebviewMessageSchema>;

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Every error code that crosses the wire. Closed: adding one is a protocol change. */
+export const ErrorCodeSchema = z.enum([
+  /** The request body, query or frame did not match its schema. */
+  'invalid_request',
+  /** The request body is larger than the server accepts. */
+  'payload_too_large',
+  /** A key is missing or wrong. */
+  'unauthorized',
+  /** No route matches the method and path. */
+  'route_not_found',
+  /** The conversation does not exist on this agent server. */
+  'conversation_not_found',
+  /** The sandbox does not exist (or was stopped). */
+  'sandbox_not_found',
+  /** The sandbox exists but cannot serve right now. */
+  'sandbox_unavailable',
+  /** No sandbox can be started: the configured limit is reached. */
+  'pool_exhausted',
+  /** The conversation is busy with another run. */
+  'conversation_busy',
+  /** The LLM provider failed or refused the request. */
+  'llm_error',
+  /** The action could not be executed by the sandbox. */
+  'action_failed',
+  /** The peer speaks an incompatible protocol version. */
+  'incompatible_protocol',
+  /** Something unexpected broke on the server; the details are in its log. */
+  'internal_error',
+]);
+/** An error code. */
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** The one error body every Handoff server returns, over HTTP and WebSocket. */
+export const ErrorBodySchema = z
+  .object({
+    /** Machine-readable reason; branch on this, never on `message`. */
+    code: ErrorCodeSchema,
+    /** A sentence for a person: what went wrong and what to do. */
+    message: z.string(),
+    /** Structured context, e.g. the zod issues of an invalid request. */
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+/** An error body. */
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** The HTTP status that goes with each error code. */
+export const HTTP_STATUS_BY_ERROR_CODE = {
+  invalid_request: 400,
+  payload_too_large: 413,
+  unauthorized: 401,
+  route_not_found: 404,
+  conversation_not_found: 404,
+  sandbox_not_found: 404,
+  sandbox_unavailable: 503,
+  pool_exhausted: 503,
+  conversation_busy: 409,
+  llm_error: 502,
+  action_failed: 500,
+  incompatible_protocol: 400,
+  internal_error: 500,
+} as const satisfies Record<ErrorCode, number>;

@@ -1,0 +1,113 @@
+export { PROTOCOL_VERSION, MIN_COMPATIBLE_PROTOCOL_VERSION, PROTOCOL_VERSION_HEADER, checkCompatibility } from './version';
+export type { Compatibility } from './version';
+export { ConversationIdSchema, SandboxIdSchema, EventIdSchema, ActionIdSchema } from './ids';
+export type { ConversationId, SandboxId, EventId, ActionId } from './ids';
+export { ErrorCodeSchema, ErrorBodySchema, HTTP_STATUS_BY_ERROR_CODE } from './errors';
+export type { ErrorCode, ErrorBody } from './errors';
+
+export { RunCommandActionSchema, RunCommandObservationSchema } from './actions/run-command';
+export type { RunCommandAction, RunCommandObservation } from './actions/run-command';
+export { FinishActionSchema } from './actions/finish';
+export type { FinishAction } from './actions/finish';
+export { ToolErrorObservationSchema } from './actions/tool-error';
+export type { ToolErrorObservation } from './actions/tool-error';
+export { ActionSchema, SandboxActionSchema, ObservationSchema } from './actions/action';
+export type { Action, SandboxAction, Observation } from './actions/action';
+
+export { EventSourceSchema } from './events/base';
+export type { EventSource } from './events/base';
+export { MessageEventSchema } from './events/message-event';
+export type { MessageEvent } from './events/message-event';
+export { ActionEventSchema } from './events/action-event';
+export type { ActionEvent } from './events/action-event';
+export { ObservationEventSchema } from './events/observation-event';
+export type { ObservationEvent } from './events/observation-event';
+export { AgentStateSchema, AgentStateChangedEventSchema } from './events/agent-state-event';
+export type { AgentState, AgentStateChangedEvent } from './events/agent-state-event';
+export { ErrorEventSchema } from './events/error-event';
+export type { ErrorEvent } from './events/error-event';
+export { EventSchema, EVENT_TYPES } from './events/event';
+export type { Event, EventType, EventDraft } from './events/event';
+
+export { RUNTIME_API_KEY_HEADER, SESSION_API_KEY_HEADER } from './channels/auth';
+export {
+  HelloFrameSchema,
+  SendMessageFrameSchema,
+  InterruptFrameSchema,
+  ClientFrameSchema,
+  WelcomeFrameSchema,
+  EventFrameSchema,
+  ErrorFrameSchema,
+  ServerFrameSchema,
+  SocketCloseCode,
+  eventSocketPath,
+} from './channels/agent-socket';
+export type {
+  HelloFrame,
+  SendMessageFrame,
+  InterruptFrame,
+  ClientFrame,
+  WelcomeFrame,
+  EventFrame,
+  ErrorFrame,
+  ServerFrame,
+} from './channels/agent-socket';
+export {
+  LlmConfigSchema,
+  CreateConversationRequestSchema,
+  ConversationInfoSchema,
+  ConversationListSchema,
+  SendMessageRequestSchema,
+  EventsPageQuerySchema,
+  EventsPageSchema,
+} from './channels/agent-http';
+export type {
+  LlmConfig,
+  CreateConversationRequest,
+  ConversationInfo,
+  ConversationList,
+  SendMessageRequest,
+  EventsPageQuery,
+  EventsPage,
+} from './channels/agent-http';
+export { AliveResponseSchema, ExecuteActionRequestSchema, ExecuteActionResponseSchema } from './channels/sandbox-http';
+export type { AliveResponse, ExecuteActionRequest, ExecuteActionResponse } from './channels/sandbox-http';
+export {
+  SandboxStatusSchema,
+  StartSandboxRequestSchema,
+  SandboxInfoSchema,
+  StopSandboxRequestSchema,
+  StopSandboxResponseSchema,
+  ListSandboxesQuerySchema,
+  SandboxListSchema,
+} from './channels/runtime-http';
+export type {
+  SandboxStatus,
+  StartSandboxRequest,
+  SandboxInfo,
+  StopSandboxRequest,
+  StopSandboxResponse,
+  ListSandboxesQuery,
+  SandboxList,
+} from './channels/runtime-http';
+export {
+  webviewRequests,
+  hostNotifications,
+  webviewNotifications,
+  ConnectionStatusSchema,
+  WebviewToHostMessageSchema,
+  HostToWebviewMessageSchema,
+} from './channels/webview';
+export type {
+  WebviewRequestName,
+  WebviewRequestParams,
+  WebviewRequestResult,
+  HostNotificationName,
+  HostNotificationParams,
+  WebviewNotificationName,
+  ConnectionStatus,
+  WebviewToHostMessage,
+  HostToWebviewMessage,
+} from './channels/webview';
+export { invalidRequestBody, errorBody, constantTimeEqual } from './http-helpers';
+export type { ValidationFailure } from './http-helpers';

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+const unit = (name: string) => ({
+  test: { name, root: `./${name}`, include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], exclude: ['**/*.docker.test.ts'] },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      unit('protocol'),
+      unit('extension'),
+      unit('webview'),
+      unit('agent-server'),
+      unit('sandbox'),
+      unit('runtime-api'),
+      { test: { name: 'e2e', root: './e2e', include: ['**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
+    ],
+  },
+});
