@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ExecuteActionResponseSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
+import { startScriptedLlmServer } from '../../agent-server/src/testing/scripted-llm-server';
+import { createConversation, EventStream, reachedState, startSandbox, stopSandbox } from '../../e2e/src/clients';
+import { BUNDLES, REPO_ROOT, startService } from '../../e2e/src/services';
+import { startRuntimeStack } from '../../e2e/src/stack';
+import { summarize, time, type Timing } from './stats';
+
+/** `bench/out/latest.json`: `{ "<metric>": { value, unit } }`. */
+type Results = Record<string, { value: number; unit: string }>;
+
+function record(results: Results, name: string, timing: Timing): void {
+  results[`${name}_median`] = { value: timing.median, unit: 'ms' };
+  results[`${name}_p95`] = { value: timing.p95, unit: 'ms' };
+  console.log(`${name.padEnd(32)} median ${String(timing.median).padStart(8)} ms   p95 ${String(timing.p95).padStart(8)} ms   (n=${String(timing.samples)})`);
+}
+
+/** Cold start of a process sandbox (both services up and ready), and its stop, through runtime-api's HTTP API. */
+async function benchSandboxStart(results: Results): Promise<void> {
+  const stack = await startRuntimeStack();
+  const starts: number[] = [];
+  const stops: number[] = [];
+  try {
+    for (let i = 0; i < 17; i += 1) {
+      const t0 = performance.now();
+      const sandbox = await startSandbox(stack.runtime.url, stack.apiKey);
+      const t1 = performance.now();
+      await stopSandbox(stack.runtime.url, stack.apiKey, sandbox.id);
+      const t2 = performance.now();
+      if (i < 2) continue; // warm-up: the first spawns pay for the disk cache
+      starts.push(t1 - t0);
+      stops.push(t2 - t1);
+    }
+    record(results, 'process_sandbox_start', summarize(starts));
+    record(results, 'process_sandbox_stop', summarize(stops));
+  } finally {
+    await stack.close();
+  }
+}
+
+/** One `echo` through the action server's HTTP API: request, real bash, response. */
+async function benchBashRoundTrip(results: Results): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'handoff-bench-'));
+  const workspace = path.join(dir, 'workspace');
+  mkdirSync(workspace);
+  const key = randomBytes(24).toString('base64url');
+  const server = await startService(BUNDLES.actionServer, { HANDOFF_SESSION_API_KEY: key, HANDOFF_WORKSPACE: workspace, HANDOFF_PORT: '0' });
+  try {
+    const samples = await time(100, async () => {
+      const response = await fetch(`${server.url}/execute_action`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SESSION_API_KEY_HEADER]: key },
+        body: JSON.stringify({ action: { type: 'run_command', command: 'echo hi' } }),
+      });
+      const { observation } = ExecuteActionResponseSchema.parse(await response.json());
+      if (observation.type !== 'run_command' || observation.output !== 'hi\n') throw new Error('unexpected output');
+    }, 5);
+    record(results, 'bash_round_trip', summarize(samples));
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A whole conversation: create → LLM → execute_bash → LLM → finish, seen over the WebSocket. */
+async function benchConversation(results: Results): Promise<void> {
+  const stack = await startRuntimeStack();
+  const sandbox = await startSandbox(stack.runtime.url, stack.apiKey);
+  const turns = [
+    { toolCalls: [{ name: 'execute_bash', arguments: { command: 'echo hello', security_risk: 'LOW' } }] },
+    { toolCalls: [{ name: 'finish', arguments: { message: 'done' } }] },
+  ];
+  try {
+    const samples = await time(10, async () => {
+      const llm = await startScriptedLlmServer(turns);
+      try {
+        const conversation = await createConversation(sandbox, {
+          llm: { model: 'openai/bench', apiKey: 'sk-bench', baseUrl: llm.url },
+          initialMessage: 'run echo hello',
+        });
+        const stream = new EventStream(sandbox.agentServerUrl, conversation.id, sandbox.sessionApiKey);
+        await stream.until(reachedState('finished'));
+        await stream.close();
+      } finally {
+        await llm.close();
+      }
+    });
+    record(results, 'conversation_echo_to_finished', summarize(samples));
+  } finally {
+    await stopSandbox(stack.runtime.url, stack.apiKey, sandbox.id);
+    await stack.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const results: Results = {};
+  await benchSandboxStart(results);
+  await benchBashRoundTrip(results);
+  await benchConversation(results);
+  const outDir = path.join(REPO_ROOT, 'bench/out');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${path.join('bench/out/latest.json')}`);
+}
+
+await main();
