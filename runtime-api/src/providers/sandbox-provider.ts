@@ -1,0 +1,39 @@
+import { RuntimeApiError } from '../errors';
+import type { SandboxId, SandboxInfo, StartSandboxRequest } from '@handoff/protocol';
+
+/**
+ * A sandbox backend (`process`, later `docker`). One lifecycle for every backend, after SWE-ReX's
+ * `AbstractDeployment` and OpenHands' `SandboxService`; picked by configuration in `create-provider.ts`.
+ *
+ * Failures are `RuntimeApiError`s: `pool_exhausted` when the limit is reached, `sandbox_not_found`
+ * for an unknown id, `sandbox_unavailable` when a sandbox cannot be started.
+ */
+export interface SandboxProvider {
+  /** The provider's name, reported as `SandboxInfo.provider`. */
+  readonly type: string;
+  /** Starts a sandbox and resolves once its agent server is ready to serve. */
+  start(request: StartSandboxRequest): Promise<SandboxInfo>;
+  /** Stops a sandbox (also one still starting) and removes everything it left; throws `sandbox_not_found`. */
+  stop(id: SandboxId): Promise<void>;
+  /** The sandbox, or `undefined` when there is none with this id. */
+  get(id: SandboxId): Promise<SandboxInfo | undefined>;
+  /** Every sandbox this provider holds, oldest first. */
+  list(): Promise<SandboxInfo[]>;
+  /** Stops every sandbox; the provider starts no more afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * Rejects a start request that sets a `HANDOFF_*` variable: those wire the sandbox's services
+ * together (key, ports, folders) and only the provider sets them.
+ */
+export function assertNoReservedEnvironment(environment: Record<string, string> | undefined): void {
+  const reserved = Object.keys(environment ?? {}).filter((name) => name.startsWith('HANDOFF_'));
+  if (reserved.length > 0) {
+    throw new RuntimeApiError(
+      'invalid_request',
+      `Invalid start request. environment: ${reserved.join(', ')} cannot be set; HANDOFF_* variables are reserved for the sandbox's own wiring.`,
+      { details: { reserved } },
+    );
+  }
+}

@@ -1,0 +1,30 @@
+import type { LogFields, Logger } from '../log';
+
+/** One entry a {@link RecordingLogger} received. */
+export interface LogEntry {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  fields: LogFields;
+}
+
+/** A {@link Logger} that keeps every entry, so tests can assert on logs (and that no key leaks into them). */
+export class RecordingLogger implements Logger {
+  readonly entries: LogEntry[] = [];
+
+  info(message: string, fields: LogFields = {}): void {
+    this.entries.push({ level: 'info', message, fields });
+  }
+
+  warn(message: string, fields: LogFields = {}): void {
+    this.entries.push({ level: 'warn', message, fields });
+  }
+
+  error(message: string, fields: LogFields = {}): void {
+    this.entries.push({ level: 'error', message, fields });
+  }
+
+  /** Every entry as the JSON line the real logger would write. */
+  text(): string {
+    return this.entries.map((entry) => JSON.stringify(entry)).join('\n');
+  }
+}
