@@ -1,10 +1,11 @@
 import { HTTP_STATUS_BY_ERROR_CODE } from '@handoff/protocol';
 import type { ErrorCode } from '@handoff/protocol';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** What a `SandboxError` may carry besides its code and message. */
 export interface SandboxErrorOptions {
   /** HTTP status; defaults to the protocol's status for `code`. */
-  status?: number;
+  status?: ContentfulStatusCode;
   /** The underlying error, kept for the log, never sent. */
   cause?: unknown;
   /** Structured context sent in `ErrorBody.details` (e.g. zod issues). Never raw input. */
@@ -20,7 +21,7 @@ export class SandboxError extends Error {
   /** Wire code; clients branch on it. */
   readonly code: ErrorCode;
   /** HTTP status sent with the error body. */
-  readonly status: number;
+  readonly status: ContentfulStatusCode;
   /** Structured context for the error body. */
   readonly details: Record<string, unknown> | undefined;
 

@@ -17,7 +17,9 @@ export function errorFields(error: unknown): LogFields {
 }
 
 /** A logger that writes JSON lines (`{time, level, msg, ...fields}`) with `write`. */
-export function createJsonLogger(write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function createJsonLogger(
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
   const emit = (level: string, message: string, fields?: LogFields): void => {
     write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
   };

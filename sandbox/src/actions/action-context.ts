@@ -1,0 +1,24 @@
+import type { ProcessGroups } from '../shell/process-groups';
+
+/** What every action executor gets besides its action. */
+export interface ActionContext {
+  /** The workspace folder (absolute); actions are confined to it. */
+  workspace: string;
+  /** The environment commands run with; already free of Handoff's own variables. */
+  env: NodeJS.ProcessEnv;
+  /** Where started process groups are tracked, so shutdown can end them. */
+  processGroups: ProcessGroups;
+}
+
+/** Prefix of the action server's own variables; none of them reaches a command. */
+const HANDOFF_PREFIX = 'HANDOFF_';
+
+/**
+ * The environment for commands: `env` minus every `HANDOFF_*` variable, above all the session
+ * key, which would let a command call the action server and the agent server as the agent.
+ */
+export function commandEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.toUpperCase().startsWith(HANDOFF_PREFIX)),
+  );
+}

@@ -1,0 +1,29 @@
+import type {
+  ExecuteActionRequest,
+  ExecuteActionResponse,
+  Observation,
+  SandboxAction,
+} from '@handoff/protocol';
+import type { ActionContext } from './action-context';
+import { execute as runCommand } from './run-command';
+
+type ActionType = SandboxAction['type'];
+type ActionOf<K extends ActionType> = Extract<SandboxAction, { type: K }>;
+
+/** One executor per sandbox action type; a new action type is a compile error until it has one. */
+const EXECUTORS: { [K in ActionType]: (action: ActionOf<K>, ctx: ActionContext) => Promise<Observation> } = {
+  run_command: runCommand,
+};
+
+/** Runs the request's action with the executor for its type. */
+export async function executeAction(
+  request: ExecuteActionRequest,
+  ctx: ActionContext,
+): Promise<ExecuteActionResponse> {
+  return { observation: await dispatch(request.action, ctx) };
+}
+
+function dispatch<K extends ActionType>(action: ActionOf<K>, ctx: ActionContext): Promise<Observation> {
+  const executor: (action: ActionOf<K>, ctx: ActionContext) => Promise<Observation> = EXECUTORS[action.type];
+  return executor(action, ctx);
+}

@@ -1,0 +1,114 @@
+import {
+  ExecuteActionRequestSchema,
+  SESSION_API_KEY_HEADER,
+  constantTimeEqual,
+  errorBody,
+  invalidRequestBody,
+} from '@handoff/protocol';
+import type { AliveResponse, ErrorBody } from '@handoff/protocol';
+import { Hono } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod';
+import { commandEnv } from './actions/action-context';
+import type { ActionContext } from './actions/action-context';
+import { executeAction } from './actions/execute-action';
+import { SandboxError } from './errors';
+import { createJsonLogger, errorFields } from './log';
+import type { Logger } from './log';
+import { ProcessGroups } from './shell/process-groups';
+
+/** The largest request body the action server reads. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What `createApp` needs. */
+export interface CreateAppOptions {
+  /** The sandbox's session key, required in `X-Session-API-Key` on every route but `/alive`. */
+  sessionApiKey: string;
+  /** The workspace folder commands run in. */
+  workspace: string;
+  /** Where commands' process groups are tracked; pass one to kill them on shutdown. */
+  processGroups?: ProcessGroups;
+  /** The environment commands inherit, before `HANDOFF_*` is removed; `process.env` by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Where errors are logged; JSON lines on stderr by default. */
+  logger?: Logger;
+}
+
+const ALIVE: AliveResponse = { status: 'ok' };
+
+/** The action server's HTTP app: each route parses, delegates to an executor and answers. */
+export function createApp(options: CreateAppOptions): Hono {
+  const logger = options.logger ?? createJsonLogger();
+  const ctx: ActionContext = {
+    workspace: options.workspace,
+    env: commandEnv(options.env ?? process.env),
+    processGroups: options.processGroups ?? new ProcessGroups(),
+  };
+  const app = new Hono();
+  // Registered before the auth middleware and answering without next(), so it needs no key.
+  app.get('/alive', (c) => c.json(ALIVE));
+  app.use('*', requireSessionKey(options.sessionApiKey));
+  app.post('/execute_action', limitBody, async (c) =>
+    c.json(await executeAction(await readJson(c, ExecuteActionRequestSchema), ctx)),
+  );
+  app.notFound((c) =>
+    errorResponse(c, new SandboxError('route_not_found', `No route for ${c.req.method} ${c.req.path}.`)),
+  );
+  app.onError((error, c) => errorResponse(c, toSandboxError(error, logger)));
+  return app;
+}
+
+function requireSessionKey(expected: string): MiddlewareHandler {
+  return async (c, next) => {
+    const given = c.req.header(SESSION_API_KEY_HEADER);
+    if (given === undefined || !constantTimeEqual(given, expected)) {
+      throw new SandboxError(
+        'unauthorized',
+        `Send the sandbox's session key in the ${SESSION_API_KEY_HEADER} header.`,
+      );
+    }
+    await next();
+  };
+}
+
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new SandboxError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  },
+});
+
+async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch (error) {
+    throw new SandboxError('invalid_request', 'Request body is not valid JSON', { cause: error });
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const { message, details } = invalidRequestBody(`${c.req.method} ${c.req.path} body`, parsed.error);
+    throw new SandboxError('invalid_request', message, { details });
+  }
+  return parsed.data;
+}
+
+function toSandboxError(error: Error, logger: Logger): SandboxError {
+  if (error instanceof SandboxError) {
+    if (error.code === 'invalid_request')
+      logger.warn('rejected request', { reason: error.message, details: error.details });
+    return error;
+  }
+  logger.error('unexpected error', errorFields(error));
+  return new SandboxError(
+    'internal_error',
+    'The action server failed unexpectedly; the details are in its log.',
+    { cause: error },
+  );
+}
+
+function errorResponse(c: Context, error: SandboxError): Response {
+  const body: ErrorBody = errorBody(error.code, error.message, error.details);
+  return c.json(body, error.status);
+}

@@ -1,0 +1,91 @@
+/**
+ * @module Shaping command output for the model: ANSI stripped, middle cut past a limit, with
+ * OpenHands' wording for the cut (`CmdOutputObservation._maybe_truncate`).
+ */
+
+/** The most characters of output an observation carries (OpenHands `MAX_CMD_OUTPUT_SIZE`). */
+export const MAX_OUTPUT_CHARS = 30_000;
+
+/** Put where the middle of a long output was cut, word for word as OpenHands puts it. */
+export const TRUNCATION_MARKER = '\n[... Observation truncated due to length ...]\n';
+
+// OSC/DCS/SOS/PM/APC strings (ended by BEL or ST), CSI sequences (7- and 8-bit), then any
+// other escape (nF/Fp/Fe/Fs: ESC, intermediates, one final byte).
+const ANSI_PATTERN = new RegExp(
+  [
+    String.raw`\u001B[\]PX^_][\s\S]*?(?:\u0007|\u001B\\|\u009C)`,
+    String.raw`(?:\u001B\[|\u009B)[0-?]*[ -/]*[@-~]`,
+    String.raw`\u001B[ -/]*[0-~]`,
+  ].join('|'),
+  'g',
+);
+
+/** Removes ANSI escape sequences (colours, cursor moves, titles). */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_PATTERN, '');
+}
+
+/** Keeps `text` whole if it fits in `limit` characters, else its start and end around the marker. */
+export function truncateMiddle(text: string, limit: number = MAX_OUTPUT_CHARS): string {
+  return text.length <= limit ? text : joinAroundMarker(text, text, limit);
+}
+
+/**
+ * The first part of `head` and the last part of `tail` around the marker, `limit` characters in
+ * all. Never splits a surrogate pair.
+ */
+export function joinAroundMarker(head: string, tail: string, limit: number = MAX_OUTPUT_CHARS): string {
+  const room = Math.max(0, limit - TRUNCATION_MARKER.length);
+  const headLength = Math.ceil(room / 2);
+  const tailLength = room - headLength;
+  let start = head.slice(0, headLength);
+  let end = tailLength === 0 ? '' : tail.slice(-tailLength);
+  if (isHighSurrogate(start.charCodeAt(start.length - 1))) start = start.slice(0, -1);
+  if (isLowSurrogate(end.charCodeAt(0))) end = end.slice(1);
+  return `${start}${TRUNCATION_MARKER}${end}`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/**
+ * Collects interleaved output in bounded memory: the first `rawLimit` characters, then a rolling
+ * window of the last ones. Limits are raw (pre-strip) characters, generous so that colour codes
+ * cannot eat the part the model will see.
+ */
+export class BoundedOutput {
+  #head = '';
+  #tail = '';
+  #droppedMiddle = false;
+  readonly #rawLimit: number;
+
+  constructor(rawLimit = 256 * 1024) {
+    this.#rawLimit = rawLimit;
+  }
+
+  /** Appends a chunk in arrival order. */
+  append(chunk: string): void {
+    const headRoom = this.#rawLimit - this.#head.length;
+    if (headRoom > 0) {
+      this.#head += chunk.slice(0, headRoom);
+      chunk = chunk.slice(headRoom);
+    }
+    if (chunk.length === 0) return;
+    this.#tail += chunk;
+    if (this.#tail.length > 2 * this.#rawLimit) {
+      this.#tail = this.#tail.slice(-this.#rawLimit);
+      this.#droppedMiddle = true;
+    }
+  }
+
+  /** The output as the model sees it: ANSI stripped, at most `limit` characters. */
+  render(limit: number = MAX_OUTPUT_CHARS): string {
+    if (this.#droppedMiddle) return joinAroundMarker(stripAnsi(this.#head), stripAnsi(this.#tail), limit);
+    return truncateMiddle(stripAnsi(this.#head + this.#tail), limit);
+  }
+}

@@ -1,0 +1,10 @@
+export { createTempWorkspace } from './temp-workspace';
+export type { TempWorkspace } from './temp-workspace';
+export { RecordingLogger } from './recording-logger';
+export type { LogRecord } from './recording-logger';
+export { newSessionKey } from './session-key';
+export { isProcessAlive, waitForExit } from './processes';
+export { startTestServer } from './start-test-server';
+export type { TestServer } from './start-test-server';
+export { spawnActionServer, BUILT_MAIN } from './spawn-action-server';
+export type { SpawnedActionServer } from './spawn-action-server';
