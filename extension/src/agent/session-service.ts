@@ -1,0 +1,205 @@
+/**
+ * @module One conversation at a time: lease a sandbox, create the conversation, stream its
+ * events, and keep them so a re-shown webview can be replayed. Knows nothing of `vscode`.
+ */
+import type { ConversationId, CreateConversationRequest, Event, LlmConfig, SandboxInfo } from '@handoff/protocol';
+import { Emitter } from '../common/emitter';
+import { Disposable, disposeAll } from '../common/lifecycle';
+import type { DisposableLike } from '../common/lifecycle';
+import type { Logger } from '../common/logger';
+import type { AgentHttpClient } from './agent-http-client';
+import type { ConnectionStatusChange, EventStream } from './agent-connection';
+import { CancelledError, NoConversationError, NotConfiguredError, toErrorBody } from './errors';
+import type { RuntimeClient } from './runtime-client';
+
+/** Settings and secrets read at the start of each conversation. */
+export interface SessionConfig {
+  /** runtime-api's base URL. */
+  runtimeApiUrl: string;
+  /** runtime-api's key, from SecretStorage; absent until the user sets it. */
+  runtimeApiKey: string | undefined;
+  /** The model the agent uses. */
+  llm: LlmConfig;
+}
+
+/** How the session builds its clients; extension.ts passes the real ones, tests pass fakes. */
+export interface SessionServiceOptions {
+  readConfig: () => Promise<SessionConfig>;
+  createRuntimeClient: (config: { baseUrl: string; apiKey: string }) => RuntimeClient;
+  createAgentClient: (sandbox: SandboxInfo) => AgentHttpClient;
+  createEventStream: (sandbox: SandboxInfo, conversationId: ConversationId) => EventStream;
+  logger: Logger;
+}
+
+/** What a webview needs to show the current conversation from scratch. */
+export interface SessionSnapshot {
+  status: ConnectionStatusChange;
+  events: readonly Event[];
+}
+
+/** The message shown when runtime-api's key is missing. */
+export const MISSING_RUNTIME_KEY_MESSAGE =
+  'No runtime API key is set. Run "Handoff: Set Runtime API Key" from the Command Palette, then send your message again.';
+
+interface Lease {
+  readonly sandbox: SandboxInfo;
+  readonly runtime: RuntimeClient;
+  readonly agent: AgentHttpClient;
+}
+
+interface ActiveConversation extends Lease {
+  readonly conversationId: ConversationId;
+  readonly stream: EventStream;
+  readonly subscriptions: DisposableLike[];
+}
+
+/** Runs the user's conversation and relays its events and connection status. */
+export class SessionService extends Disposable {
+  private readonly eventEmitter = this._register(new Emitter<Event>());
+  private readonly statusEmitter = this._register(new Emitter<ConnectionStatusChange>());
+  private readonly resetEmitter = this._register(new Emitter<undefined>());
+  /** Each new event, once, in `seq` order. */
+  readonly onDidReceiveEvent = this.eventEmitter.event;
+  /** The connection status changed. */
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  /** The conversation was dropped (a new one will start). */
+  readonly onDidReset = this.resetEmitter.event;
+
+  private active: ActiveConversation | undefined;
+  private events: Event[] = [];
+  private status: ConnectionStatusChange = { status: 'idle' };
+  /** Bumped by every reset, so that a start it overtook can tell and clean up. */
+  private generation = 0;
+  private starting = false;
+
+  constructor(private readonly options: SessionServiceOptions) {
+    super();
+  }
+
+  /** The current status and every event so far. */
+  snapshot(): SessionSnapshot {
+    return { status: this.status, events: [...this.events] };
+  }
+
+  /** Starts a sandbox and a conversation whose first message is `text`; replaces any current one. */
+  async start(text: string): Promise<{ conversationId: ConversationId }> {
+    if (this.active || this.starting) await this.reset();
+    const generation = this.generation;
+    this.starting = true;
+    try {
+      this.setStatus({ status: 'starting_sandbox' });
+      const config = await this.options.readConfig();
+      const lease = await this.leaseSandbox(config, generation);
+      const conversationId = await this.createConversation(lease, { llm: config.llm, initialMessage: text }, generation);
+      this.attach(lease, conversationId);
+      return { conversationId };
+    } catch (error) {
+      if (!(error instanceof CancelledError)) this.setStatus({ status: 'error', message: toErrorBody(error).message });
+      throw error;
+    } finally {
+      if (generation === this.generation) this.starting = false;
+    }
+  }
+
+  /** Sends a user message to the running conversation. */
+  async sendMessage(text: string): Promise<void> {
+    const active = this.requireActive();
+    await active.agent.sendMessage(active.conversationId, text);
+  }
+
+  /** Stops the agent's current step. */
+  async interrupt(): Promise<void> {
+    const active = this.requireActive();
+    await active.agent.interrupt(active.conversationId);
+  }
+
+  /** Drops the conversation, tells listeners, and asks runtime-api to stop its sandbox. */
+  async reset(): Promise<void> {
+    this.generation += 1;
+    this.starting = false;
+    const active = this.active;
+    this.active = undefined;
+    this.events = [];
+    if (active) this.detach(active);
+    this.resetEmitter.fire(undefined);
+    this.setStatus({ status: 'idle' });
+    if (active) await this.stopSandbox(active);
+  }
+
+  /** Closes the event stream. The sandbox is left to runtime-api (only a new conversation stops it). */
+  override dispose(): void {
+    if (this.active) this.detach(this.active);
+    this.active = undefined;
+    super.dispose();
+  }
+
+  private async leaseSandbox(config: SessionConfig, generation: number): Promise<Lease> {
+    if (!config.runtimeApiKey) throw new NotConfiguredError(MISSING_RUNTIME_KEY_MESSAGE);
+    const runtime = this.options.createRuntimeClient({ baseUrl: config.runtimeApiUrl, apiKey: config.runtimeApiKey });
+    const sandbox = await runtime.start({ labels: { client: 'handoff-vscode' } });
+    this.options.logger.info(`Sandbox ${sandbox.id} started (${sandbox.provider}).`);
+    const lease = { sandbox, runtime, agent: this.options.createAgentClient(sandbox) };
+    await this.throwIfOvertaken(generation, lease);
+    return lease;
+  }
+
+  private async createConversation(lease: Lease, request: CreateConversationRequest, generation: number): Promise<ConversationId> {
+    let conversationId: ConversationId;
+    try {
+      const info = await lease.agent.createConversation(request);
+      conversationId = info.id;
+    } catch (error) {
+      await this.stopSandbox(lease);
+      throw error;
+    }
+    await this.throwIfOvertaken(generation, lease);
+    return conversationId;
+  }
+
+  private attach(lease: Lease, conversationId: ConversationId): void {
+    const stream = this.options.createEventStream(lease.sandbox, conversationId);
+    const subscriptions = [
+      stream.onEvent((event) => {
+        this.events.push(event);
+        this.eventEmitter.fire(event);
+      }),
+      stream.onStatus((change) => {
+        this.setStatus(change);
+      }),
+    ];
+    this.active = { ...lease, conversationId, stream, subscriptions };
+    this.setStatus({ status: 'connecting' });
+    stream.connect();
+  }
+
+  private detach(active: ActiveConversation): void {
+    disposeAll(active.subscriptions);
+    active.stream.dispose();
+  }
+
+  /** A reset that ran while we awaited wins: give the sandbox back and abandon this start. */
+  private async throwIfOvertaken(generation: number, lease: Lease): Promise<void> {
+    if (generation === this.generation && !this.isDisposed) return;
+    await this.stopSandbox(lease);
+    throw new CancelledError();
+  }
+
+  private async stopSandbox(lease: Lease): Promise<void> {
+    try {
+      await lease.runtime.stop(lease.sandbox.id);
+      this.options.logger.info(`Sandbox ${lease.sandbox.id} stopped.`);
+    } catch (error) {
+      this.options.logger.warn(`Could not stop sandbox ${lease.sandbox.id}: ${toErrorBody(error).message}`);
+    }
+  }
+
+  private requireActive(): ActiveConversation {
+    if (!this.active) throw new NoConversationError();
+    return this.active;
+  }
+
+  private setStatus(change: ConnectionStatusChange): void {
+    this.status = change;
+    this.statusEmitter.fire(change);
+  }
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { aMessageEvent, anActionEvent } from '@handoff/protocol/testing';
+import { silentLogger } from '../common/logger';
+import { SessionService } from '../agent/session-service';
+import { FakeAgentHttpClient, FakeEventStream, FakeRuntimeClient } from '../testing/fake-clients';
+import { FakeWebview } from '../testing/fake-webview';
+import { flush } from '../testing/wait-for';
+import { chatRequestHandlers, relaySession } from './session-relay';
+import { WebviewBridge } from './webview-bridge';
+
+function setup(runtimeApiKey = 'runtime-key') {
+  const stream = new FakeEventStream();
+  const session = new SessionService({
+    readConfig: () => Promise.resolve({ runtimeApiUrl: 'http://runtime', runtimeApiKey, llm: { model: 'openai/gpt-4o' } }),
+    createRuntimeClient: () => new FakeRuntimeClient(),
+    createAgentClient: () => new FakeAgentHttpClient(),
+    createEventStream: () => stream,
+    logger: silentLogger,
+  });
+  const webview = new FakeWebview();
+  const bridge = new WebviewBridge({ webview, handlers: chatRequestHandlers(session), logger: silentLogger });
+  relaySession(session, bridge);
+  return { session, stream, webview };
+}
+
+const ready = { type: 'notification', method: 'webview/ready', params: {} };
+
+describe('relaySession', () => {
+  it('replays the whole conversation to a webview that becomes ready late', async () => {
+    const { session, stream, webview } = setup();
+    await session.start('go');
+    const events = [aMessageEvent({ seq: 1 }), anActionEvent({ seq: 2 })];
+    stream.status({ status: 'connected' });
+    for (const event of events) stream.push(event);
+    webview.posted.length = 0;
+    webview.send(ready);
+    // The queued live notifications come first; the replay after them is authoritative.
+    const replay = webview.posted.slice(webview.notificationMethods().lastIndexOf('conversation/reset'));
+    expect(replay.map((m) => (m.type === 'notification' ? [m.method, m.params] : m))).toEqual([
+      ['conversation/reset', {}],
+      ['connection/status', { status: 'connected' }],
+      ['conversation/event', { event: events[0] }],
+      ['conversation/event', { event: events[1] }],
+    ]);
+  });
+
+  it('tells the webview to run "Handoff: Set Runtime API Key" when the key is missing', async () => {
+    const { webview } = setup('');
+    webview.send(ready);
+    webview.send({ type: 'request', id: 1, method: 'conversation/start', params: { text: 'go' } });
+    await flush();
+    const response = webview.responsesTo(1)[0];
+    expect(response).toMatchObject({ status: 'error', error: { code: 'unauthorized' } });
+    expect(JSON.stringify(response)).toContain('Handoff: Set Runtime API Key');
+    expect(webview.posted).toContainEqual({
+      type: 'notification',
+      method: 'connection/status',
+      params: { status: 'error', message: expect.stringContaining('Set Runtime API Key') as unknown },
+    });
+  });
+
+  it('forwards live events, and the reset of a new conversation', async () => {
+    const { session, stream, webview } = setup();
+    webview.send(ready);
+    await session.start('go');
+    const event = aMessageEvent({ seq: 1 });
+    stream.push(event);
+    await session.reset();
+    expect(webview.notificationMethods()).toEqual([
+      'conversation/reset',
+      'connection/status',
+      'connection/status',
+      'connection/status',
+      'conversation/event',
+      'conversation/reset',
+      'connection/status',
+    ]);
+    expect(webview.posted).toContainEqual({ type: 'notification', method: 'conversation/event', params: { event } });
+  });
+
+  it('routes sendMessage and interrupt to the session', async () => {
+    const { webview } = setup();
+    webview.send(ready);
+    webview.send({ type: 'request', id: 1, method: 'conversation/sendMessage', params: { text: 'hi' } });
+    await flush();
+    expect(webview.responsesTo(1)[0]).toMatchObject({ status: 'error', error: { code: 'conversation_not_found' } });
+  });
+});
