@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ReadyLineSchema } from '@handoff/protocol';
 
 /** The repository root. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -75,13 +76,15 @@ async function readReadyLine(
     return await Promise.race([
       new Promise<number>((resolve, reject) => {
         lines.once('line', (line) => {
+          let parsed: unknown;
           try {
-            const parsed = JSON.parse(line) as { type?: unknown; port?: unknown };
-            if (parsed.type === 'ready' && typeof parsed.port === 'number') resolve(parsed.port);
-            else reject(new Error(`Unexpected first stdout line: ${line}`));
+            parsed = JSON.parse(line);
           } catch {
-            reject(new Error(`First stdout line is not the ready line: ${line}`));
+            parsed = undefined;
           }
+          const ready = ReadyLineSchema.safeParse(parsed);
+          if (ready.success) resolve(ready.data.port);
+          else reject(new Error(`First stdout line is not the ready line: ${line}`));
         });
       }),
       exited.then((code) => {

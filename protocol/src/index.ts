@@ -111,3 +111,5 @@ export type {
 } from './channels/webview';
 export { invalidRequestBody, errorBody, constantTimeEqual } from './http-helpers';
 export type { ValidationFailure } from './http-helpers';
+export { ReadyLineSchema, SandboxEnv } from './channels/service-process';
+export type { ReadyLine } from './channels/service-process';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const RunCommandActionSchema = z
   .object({
     type: z.literal('run_command'),
-    /** Run with bash in the sandbox's working directory. */
+    /** Run with bash in the workspace, or in `cwd` inside it. */
     command: z.string().min(1),
     /** Directory to run in, relative to the workspace; the workspace root when absent. */
     cwd: z.string().min(1).optional(),

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * The one line a Handoff service writes to stdout once it listens, before anything else:
+ * `{"type":"ready","port":n}`. Launchers wait on it instead of polling.
+ */
+export const ReadyLineSchema = z
+  .object({
+    type: z.literal('ready'),
+    /** The TCP port the service listens on. */
+    port: z.number().int().min(1).max(65535),
+  })
+  .strict();
+/** A ready line. */
+export type ReadyLine = z.infer<typeof ReadyLineSchema>;
+
+/** Environment variables through which a launcher configures a sandbox's two services. */
+export const SandboxEnv = {
+  /** The sandbox's session key (both services). */
+  SESSION_API_KEY: 'HANDOFF_SESSION_API_KEY',
+  /** Bind address (both services); default 127.0.0.1. */
+  HOST: 'HANDOFF_HOST',
+  /** Port (both services); 0 picks a free one. */
+  PORT: 'HANDOFF_PORT',
+  /** The workspace folder (both services). */
+  WORKSPACE: 'HANDOFF_WORKSPACE',
+  /** Base URL of the action server (agent server only). */
+  ACTION_SERVER_URL: 'HANDOFF_ACTION_SERVER_URL',
+  /** Where conversations are kept (agent server only). */
+  STATE_DIR: 'HANDOFF_STATE_DIR',
+} as const;
