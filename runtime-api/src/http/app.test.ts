@@ -11,13 +11,19 @@ function setup(options: { maxSandboxes?: number } = {}) {
   const provider = new FakeSandboxProvider(options);
   const logger = new RecordingLogger();
   const app = createApp({ apiKey: API_KEY, provider, logger });
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = { 'X-API-Key': API_KEY }) =>
+  const call = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = { 'X-API-Key': API_KEY },
+  ) =>
     app.request(`http://localhost${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const start = async (body: unknown = {}): Promise<SandboxInfo> => SandboxInfoSchema.parse(await (await call('POST', '/start', body)).json());
+  const start = async (body: unknown = {}): Promise<SandboxInfo> =>
+    SandboxInfoSchema.parse(await (await call('POST', '/start', body)).json());
   return { provider, logger, call, start };
 }
 
@@ -70,7 +76,10 @@ describe('errors', () => {
     const { call } = setup();
     const response = await call('POST', '/start', '{"labels": ');
     expect(response.status).toBe(400);
-    expect(await errorOf(response)).toEqual({ code: 'invalid_request', message: 'Request body is not valid JSON' });
+    expect(await errorOf(response)).toEqual({
+      code: 'invalid_request',
+      message: 'Request body is not valid JSON',
+    });
   });
 
   it('answers a schema mismatch with 400 naming the field', async () => {
@@ -146,7 +155,10 @@ describe('errors', () => {
 describe('sandbox routes', () => {
   it('starts, gets, lists and stops a sandbox', async () => {
     const { call, provider } = setup();
-    const response = await call('POST', '/start', { labels: { task: 'fix-tests' }, environment: { FOO: 'bar' } });
+    const response = await call('POST', '/start', {
+      labels: { task: 'fix-tests' },
+      environment: { FOO: 'bar' },
+    });
     expect(response.status).toBe(201);
     const info = SandboxInfoSchema.parse(await response.json());
     expect(info).toMatchObject({ status: 'running', labels: { task: 'fix-tests' } });
@@ -179,7 +191,9 @@ describe('sandbox routes', () => {
       path = `/list?limit=2&pageToken=${encodeURIComponent(page.nextPageToken)}`;
     }
     expect(pages.map((page) => page.items.length)).toEqual([2, 2, 1]);
-    expect(pages.flatMap((page) => page.items.map((info) => info.id))).toEqual(started.map((info) => info.id));
+    expect(pages.flatMap((page) => page.items.map((info) => info.id))).toEqual(
+      started.map((info) => info.id),
+    );
   });
 
   it('does not skip a sandbox when one on an earlier page is stopped between pages', async () => {

@@ -138,8 +138,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
     const workspace = path.join(sandbox.folder, 'workspace');
     const stateDir = path.join(sandbox.folder, 'state');
     await this.checkEntries();
-    await mkdir(workspace, { recursive: true, mode: 0o700 });
-    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    await makeFolders(workspace, stateDir);
     signal.throwIfAborted();
     const env = {
       ...this.options.inheritedEnv,
@@ -263,4 +262,21 @@ function stoppedWhileStarting(sandbox: ProcessSandbox): RuntimeApiError {
     'sandbox_unavailable',
     `Sandbox ${sandbox.info.id} was stopped before it finished starting.`,
   );
+}
+
+async function makeFolders(...folders: string[]): Promise<void> {
+  for (const folder of folders) {
+    try {
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new RuntimeApiError(
+        'sandbox_unavailable',
+        `Could not create the sandbox folder ${folder}: ${reason}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
 }

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+const MODULE_URL = 'file:///opt/handoff/runtime-api/dist/main.js';
+
+describe('loadConfig', () => {
+  it('defaults everything but the key', () => {
+    const config = loadConfig(
+      { PATH: '/usr/bin', LANG: 'C.UTF-8', SECRET: 'x' },
+      { moduleUrl: MODULE_URL, tmpdir: '/tmp' },
+    );
+    expect(config).toEqual({
+      apiKey: undefined,
+      host: '127.0.0.1',
+      port: 3000,
+      provider: {
+        type: 'process',
+        sandboxRoot: path.resolve('/tmp/handoff-sandboxes'),
+        actionServerEntry: path.resolve('/opt/handoff/sandbox/dist/main.js'),
+        agentServerEntry: path.resolve('/opt/handoff/agent-server/dist/main.js'),
+        maxSandboxes: 8,
+        startTimeoutMs: 30_000,
+        inheritedEnv: { PATH: '/usr/bin', LANG: 'C.UTF-8' },
+      },
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        HANDOFF_RUNTIME_API_KEY: 'k'.repeat(43),
+        HANDOFF_RUNTIME_HOST: '0.0.0.0',
+        HANDOFF_RUNTIME_PORT: '0',
+        HANDOFF_PROVIDER: 'process',
+        HANDOFF_SANDBOX_ROOT: '/srv/sandboxes',
+        HANDOFF_ACTION_SERVER_ENTRY: '/a.js',
+        HANDOFF_AGENT_SERVER_ENTRY: '/b.js',
+        HANDOFF_MAX_SANDBOXES: '2',
+        HANDOFF_SANDBOX_START_TIMEOUT_MS: '5000',
+      },
+      { moduleUrl: MODULE_URL },
+    );
+    expect(config).toMatchObject({
+      apiKey: 'k'.repeat(43),
+      host: '0.0.0.0',
+      port: 0,
+      provider: {
+        type: 'process',
+        sandboxRoot: path.resolve('/srv/sandboxes'),
+        actionServerEntry: path.resolve('/a.js'),
+        agentServerEntry: path.resolve('/b.js'),
+        maxSandboxes: 2,
+        startTimeoutMs: 5000,
+      },
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(
+      loadConfig({ HANDOFF_RUNTIME_API_KEY: '', HANDOFF_RUNTIME_PORT: '' }, { moduleUrl: MODULE_URL }),
+    ).toMatchObject({
+      apiKey: undefined,
+      port: 3000,
+    });
+  });
+
+  it('parses the docker provider (create-provider refuses it for now)', () => {
+    expect(loadConfig({ HANDOFF_PROVIDER: 'docker' }).provider).toEqual({
+      type: 'docker',
+      maxSandboxes: 8,
+      startTimeoutMs: 30_000,
+    });
+  });
+
+  it.each([
+    ['HANDOFF_RUNTIME_PORT', '70000'],
+    ['HANDOFF_RUNTIME_PORT', 'http'],
+    ['HANDOFF_PROVIDER', 'kubernetes'],
+    ['HANDOFF_MAX_SANDBOXES', '0'],
+    ['HANDOFF_SANDBOX_START_TIMEOUT_MS', '1.5'],
+  ])('names %s=%s in its error', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});
