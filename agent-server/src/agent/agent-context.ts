@@ -1,0 +1,53 @@
+import type { AgentState, Event, EventDraft } from '@handoff/protocol';
+import type { LlmClient } from '../llm/llm-client';
+import type { Logger } from '../logger';
+import type { SandboxClient } from '../sandbox/sandbox-client';
+
+/** The event log as the agent loop uses it: read everything, append one event. */
+export interface ConversationEvents {
+  /** Every event so far, by `seq`. */
+  all(): readonly Event[];
+  /** Appends an event; resolves once it is stored and published. */
+  append(draft: EventDraft): Promise<Event>;
+}
+
+/** Everything one run of the agent needs. */
+export interface AgentRunContext {
+  events: ConversationEvents;
+  llm: LlmClient;
+  sandbox: SandboxClient;
+  systemPrompt: string;
+  /** LLM calls this run may make before it stops with an error. */
+  maxIterations: number;
+  /** Aborts the LLM call and the sandbox call in flight (the user interrupted). */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+/** How a run ended. */
+export interface AgentRunResult {
+  /** The state the run left the conversation in. */
+  finalState: AgentState;
+  /**
+   * User messages with a greater `seq` were not seen by this run: the caller starts another
+   * run for them instead of leaving them unanswered.
+   */
+  resumeAfterSeq: number;
+}
+
+/** Runs the agent until it waits for the user, finishes, is interrupted or fails. Never rejects for those. */
+export type AgentRunner = (context: AgentRunContext) => Promise<AgentRunResult>;
+
+/** An event draft of one type, and the stored event it becomes. */
+export type Stored<D extends EventDraft> = D & { id: string; seq: number; timestamp: string };
+
+/** Appends a draft and keeps its precise type. */
+export async function emit<D extends EventDraft>(events: ConversationEvents, draft: D): Promise<Stored<D>> {
+  // The log adds exactly id, seq and timestamp to the draft it was given.
+  return (await events.append(draft)) as unknown as Stored<D>;
+}
+
+/** Appends an `agent_state_changed` event. */
+export function emitState(events: ConversationEvents, state: AgentState, reason?: string): Promise<Event> {
+  return events.append({ type: 'agent_state_changed', source: 'environment', state, ...(reason === undefined ? {} : { reason }) });
+}

@@ -1,0 +1,60 @@
+import { SESSION_API_KEY_HEADER, constantTimeEqual } from '@handoff/protocol';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { MiddlewareHandler } from 'hono';
+import type { ConversationService } from '../conversation/conversation-service';
+import { AgentServerError } from '../errors';
+import type { Logger } from '../logger';
+import { conversationRoutes } from './conversation-routes';
+import { createErrorHandler, notFoundHandler } from './error-handler';
+import { healthRoutes } from './health-routes';
+
+/** The largest request body the API accepts. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What the HTTP app needs. */
+export interface AppOptions {
+  service: ConversationService;
+  /** The sandbox's session key; every `/api` request must carry it. */
+  sessionApiKey: string;
+  logger: Logger;
+}
+
+function requireSessionKey(expected: string): MiddlewareHandler {
+  return async (c, next) => {
+    const given = c.req.header(SESSION_API_KEY_HEADER);
+    if (given === undefined || !constantTimeEqual(given, expected)) {
+      throw new AgentServerError('unauthorized', `Missing or wrong ${SESSION_API_KEY_HEADER} header.`);
+    }
+    await next();
+  };
+}
+
+function logRequests(logger: Logger): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info('HTTP request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+  };
+}
+
+/** The agent server's HTTP API (Hono). Test it without a port through `app.request(...)`. */
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono();
+  app.onError(createErrorHandler(options.logger));
+  app.notFound(notFoundHandler);
+  app.use(logRequests(options.logger));
+  app.route('/', healthRoutes());
+  app.use('/api/*', requireSessionKey(options.sessionApiKey));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AgentServerError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+  app.route('/api/conversations', conversationRoutes(options.service));
+  return app;
+}

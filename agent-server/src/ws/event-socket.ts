@@ -1,0 +1,93 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { SESSION_API_KEY_HEADER, SocketCloseCode } from '@handoff/protocol';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../logger';
+import type { EventStreamPort } from './event-socket-session';
+import { EventSocketSession } from './event-socket-session';
+
+export type { EventStreamPort } from './event-socket-session';
+
+/** How to build an {@link EventSocketServer}. */
+export interface EventSocketServerOptions {
+  port: EventStreamPort;
+  /** The sandbox's session key. */
+  sessionApiKey: string;
+  logger: Logger;
+  /** Time a client has to send `hello` (default 10 s). */
+  handshakeTimeoutMs?: number;
+  /** Ping interval; a client that misses one pong is terminated (default 30 s). */
+  heartbeatIntervalMs?: number;
+  /** Largest frame accepted (default 1 MiB). */
+  maxFrameBytes?: number;
+}
+
+const PATH_PATTERN = /^\/sockets\/events\/([^/]+)$/;
+
+/**
+ * The event socket, `WS /sockets/events/{conversationId}`, sharing the HTTP server: attach it to
+ * the server's `upgrade` event. Any other upgrade path is refused with 404.
+ */
+export class EventSocketServer {
+  readonly #options: EventSocketServerOptions;
+  readonly #wss: WebSocketServer;
+  readonly #sessions = new Set<EventSocketSession>();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(options: EventSocketServerOptions) {
+    this.#options = options;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 1024 * 1024 });
+    this.#heartbeat = setInterval(() => {
+      for (const session of this.#sessions) session.heartbeat();
+    }, options.heartbeatIntervalMs ?? 30_000);
+    this.#heartbeat.unref();
+  }
+
+  /** The `upgrade` listener of the HTTP server. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const conversationId = conversationIdOf(request.url);
+    if (conversationId === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const header = request.headers[SESSION_API_KEY_HEADER.toLowerCase()];
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      const session = new EventSocketSession({
+        ws,
+        conversationId,
+        headerKey: Array.isArray(header) ? header[0] : header,
+        sessionApiKey: this.#options.sessionApiKey,
+        port: this.#options.port,
+        logger: this.#options.logger,
+        handshakeTimeoutMs: this.#options.handshakeTimeoutMs ?? 10_000,
+      });
+      this.#sessions.add(session);
+      ws.on('close', () => this.#sessions.delete(session));
+      session.start();
+    });
+  }
+
+  /** How many sockets are open. */
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Closes every socket with 1001 (going away) and stops accepting new ones. */
+  close(): void {
+    clearInterval(this.#heartbeat);
+    for (const session of this.#sessions) session.close(SocketCloseCode.GOING_AWAY, 'The agent server is shutting down.');
+    this.#wss.close();
+  }
+}
+
+function conversationIdOf(url: string | undefined): string | undefined {
+  // The query string is ignored on purpose: a key in the URL never authenticates.
+  const pathname = new URL(url ?? '/', 'http://localhost').pathname;
+  const match = PATH_PATTERN.exec(pathname);
+  if (match?.[1] === undefined) return undefined;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return undefined;
+  }
+}
