@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, rm } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { SandboxEnv } from '@handoff/protocol';
 import type { SandboxId, SandboxInfo, StartSandboxRequest } from '@handoff/protocol';
 import { RuntimeApiError, poolExhausted, sandboxNotFound } from '../../errors';
 import { errorFields } from '../../log';
@@ -144,17 +145,17 @@ export class ProcessSandboxProvider implements SandboxProvider {
       ...this.options.inheritedEnv,
       HOME: sandbox.folder,
       ...environment,
-      HANDOFF_SESSION_API_KEY: sandbox.info.sessionApiKey,
-      HANDOFF_WORKSPACE: workspace,
-      HANDOFF_HOST: '127.0.0.1',
-      HANDOFF_PORT: '0',
+      [SandboxEnv.SESSION_API_KEY]: sandbox.info.sessionApiKey,
+      [SandboxEnv.WORKSPACE]: workspace,
+      [SandboxEnv.HOST]: '127.0.0.1',
+      [SandboxEnv.PORT]: '0',
     };
     const actionServer = this.spawn(sandbox, 'action-server', this.options.actionServerEntry, env);
     const actionPort = await actionServer.waitForReady(signal, startTimeoutMs);
     const agentServer = this.spawn(sandbox, 'agent-server', this.options.agentServerEntry, {
       ...env,
-      HANDOFF_ACTION_SERVER_URL: `http://127.0.0.1:${actionPort}`,
-      HANDOFF_STATE_DIR: stateDir,
+      [SandboxEnv.ACTION_SERVER_URL]: `http://127.0.0.1:${actionPort}`,
+      [SandboxEnv.STATE_DIR]: stateDir,
     });
     const agentPort = await Promise.race([
       agentServer.waitForReady(signal, startTimeoutMs),

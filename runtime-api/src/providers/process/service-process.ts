@@ -3,7 +3,7 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import { ReadyLineSchema } from '@handoff/protocol';
 import { RuntimeApiError } from '../../errors';
 import type { Logger } from '../../log';
 
@@ -29,9 +29,6 @@ export interface ServiceProcessOptions {
   cwd: string;
   logger: Logger;
 }
-
-// The readiness contract of docs/architecture.md: the first stdout line once listening.
-const ReadyLineSchema = z.object({ type: z.literal('ready'), port: z.number().int().min(1).max(65535) });
 
 const TAIL_LINES = 20;
 const MAX_TAIL_LINE = 2000;
