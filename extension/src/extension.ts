@@ -14,9 +14,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const session = new SessionService({
     readConfig: () => readHandoffSettings(context.secrets),
     createRuntimeClient: ({ baseUrl, apiKey }) => new HttpRuntimeClient({ baseUrl, apiKey }),
-    createAgentClient: (sandbox) => new HttpAgentClient({ baseUrl: sandbox.agentServerUrl, sessionApiKey: sandbox.sessionApiKey }),
+    createAgentClient: (sandbox) =>
+      new HttpAgentClient({ baseUrl: sandbox.agentServerUrl, sessionApiKey: sandbox.sessionApiKey }),
     createEventStream: (sandbox, conversationId) =>
-      new AgentConnection({ agentServerUrl: sandbox.agentServerUrl, conversationId, sessionApiKey: sandbox.sessionApiKey, logger }),
+      new AgentConnection({
+        agentServerUrl: sandbox.agentServerUrl,
+        conversationId,
+        sessionApiKey: sandbox.sessionApiKey,
+        logger,
+      }),
     logger,
   });
   const chatView = new ChatViewProvider({ extensionUri: context.extensionUri, session, logger });

@@ -20,7 +20,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function connect(serverOptions: FakeAgentServerOptions = {}, overrides: { sessionApiKey?: string; conversationId?: string; afterSeq?: number } = {}) {
+async function connect(
+  serverOptions: FakeAgentServerOptions = {},
+  overrides: { sessionApiKey?: string; conversationId?: string; afterSeq?: number } = {},
+) {
   server = await FakeAgentServer.start(serverOptions);
   const events: Event[] = [];
   const statuses: ConnectionStatusChange[] = [];
@@ -141,13 +144,21 @@ describe('AgentConnection', () => {
 
   it('sends messages and interrupts as frames once open, and refuses before', async () => {
     server = await FakeAgentServer.start();
-    connection = new AgentConnection({ agentServerUrl: server.url, conversationId: 'conv-1', sessionApiKey: 'session-key', logger: silentLogger });
+    connection = new AgentConnection({
+      agentServerUrl: server.url,
+      conversationId: 'conv-1',
+      sessionApiKey: 'session-key',
+      logger: silentLogger,
+    });
     expect(connection.sendMessage('too early')).toBe(false);
     connection.connect();
     await server.waitForHellos(1);
     await waitFor(() => connection?.sendMessage('hi') === true, 'open socket');
     expect(connection.interrupt()).toBe(true);
-    expect(await server.waitForFrames(2)).toEqual([{ type: 'send_message', text: 'hi' }, { type: 'interrupt' }]);
+    expect(await server.waitForFrames(2)).toEqual([
+      { type: 'send_message', text: 'hi' },
+      { type: 'interrupt' },
+    ]);
   });
 
   it('stops reconnecting once disposed', async () => {

@@ -59,7 +59,10 @@ export interface AgentConnectionOptions {
 const FATAL_CLOSE_MESSAGES: ReadonlyMap<number, string> = new Map([
   [SocketCloseCode.AUTH_FAILED, 'The agent server rejected the session key.'],
   [SocketCloseCode.CONVERSATION_NOT_FOUND, 'The agent server does not know this conversation.'],
-  [SocketCloseCode.INCOMPATIBLE_PROTOCOL, 'The agent server speaks an incompatible protocol version; update the extension or the server.'],
+  [
+    SocketCloseCode.INCOMPATIBLE_PROTOCOL,
+    'The agent server speaks an incompatible protocol version; update the extension or the server.',
+  ],
   [SocketCloseCode.CONVERSATION_DELETED, 'The conversation was deleted on the agent server.'],
 ]);
 
@@ -226,7 +229,10 @@ export class AgentConnection implements EventStream {
     const delay = backoffDelay(this.attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
     this.attempt += 1;
     this.options.logger.info(`Event socket closed (${String(code)}); reconnecting in ${String(delay)} ms.`);
-    this.setStatus({ status: 'reconnecting', message: `Connection lost; retrying in ${String(Math.ceil(delay / 1000))} s.` });
+    this.setStatus({
+      status: 'reconnecting',
+      message: `Connection lost; retrying in ${String(Math.ceil(delay / 1000))} s.`,
+    });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.disposed) this.open('reconnecting');
@@ -268,5 +274,7 @@ function parseFrame(text: string | undefined): FrameParse {
     return { success: false, issues: 'not JSON' };
   }
   const parsed = ServerFrameSchema.safeParse(json);
-  return parsed.success ? { success: true, data: parsed.data } : { success: false, issues: parsed.error.issues };
+  return parsed.success
+    ? { success: true, data: parsed.data }
+    : { success: false, issues: parsed.error.issues };
 }

@@ -12,7 +12,14 @@ afterEach(async () => {
   await server.stop();
 });
 
-const conversationInfo = { id: 'conv-1', state: 'running', model: 'openai/gpt-4o', lastSeq: 0, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+const conversationInfo = {
+  id: 'conv-1',
+  state: 'running',
+  model: 'openai/gpt-4o',
+  lastSeq: 0,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
 
 describe('HttpAgentClient', () => {
   const client = () => new HttpAgentClient({ baseUrl: server.url, sessionApiKey: 'session-secret' });
@@ -39,9 +46,14 @@ describe('HttpAgentClient', () => {
   });
 
   it('maps 404 and 409 with their codes', async () => {
-    server.routes.set('POST /api/conversations/conv-1/messages', { status: 409, body: { code: 'conversation_busy', message: 'Busy.' } });
+    server.routes.set('POST /api/conversations/conv-1/messages', {
+      status: 409,
+      body: { code: 'conversation_busy', message: 'Busy.' },
+    });
     await expect(client().sendMessage('conv-1', 'x')).rejects.toBeInstanceOf(ConflictError);
-    const missing = await client().interrupt('conv-2').catch((e: unknown) => e);
+    const missing = await client()
+      .interrupt('conv-2')
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NotFoundError);
     expect(missing).toMatchObject({ code: 'route_not_found', status: 404 });
   });

@@ -1,5 +1,10 @@
 import { ConversationInfoSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
-import type { ConversationId, ConversationInfo, CreateConversationRequest, SendMessageRequest } from '@handoff/protocol';
+import type {
+  ConversationId,
+  ConversationInfo,
+  CreateConversationRequest,
+  SendMessageRequest,
+} from '@handoff/protocol';
 import { requestJson, requestVoid } from './json-http';
 import type { HttpClientOptions } from './json-http';
 
@@ -26,7 +31,13 @@ export class HttpAgentClient implements AgentHttpClient {
   async createConversation(request: CreateConversationRequest): Promise<ConversationInfo> {
     return requestJson(
       this.options,
-      { method: 'POST', path: '/api/conversations', headers: this.headers(), body: request, what: 'Creating the conversation' },
+      {
+        method: 'POST',
+        path: '/api/conversations',
+        headers: this.headers(),
+        body: request,
+        what: 'Creating the conversation',
+      },
       ConversationInfoSchema,
     );
   }
@@ -34,12 +45,23 @@ export class HttpAgentClient implements AgentHttpClient {
   async sendMessage(conversationId: ConversationId, text: string): Promise<void> {
     const body: SendMessageRequest = { text };
     const path = `${conversationPath(conversationId)}/messages`;
-    await requestVoid(this.options, { method: 'POST', path, headers: this.headers(), body, what: 'Sending the message' });
+    await requestVoid(this.options, {
+      method: 'POST',
+      path,
+      headers: this.headers(),
+      body,
+      what: 'Sending the message',
+    });
   }
 
   async interrupt(conversationId: ConversationId): Promise<void> {
     const path = `${conversationPath(conversationId)}/interrupt`;
-    await requestVoid(this.options, { method: 'POST', path, headers: this.headers(), what: 'Interrupting the agent' });
+    await requestVoid(this.options, {
+      method: 'POST',
+      path,
+      headers: this.headers(),
+      what: 'Interrupting the agent',
+    });
   }
 
   private headers(): Record<string, string> {

@@ -24,7 +24,9 @@ export class HandoffError extends Error {
 
   /** The error as the webview channel carries it. */
   toErrorBody(): ErrorBody {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
   }
 }
 
@@ -129,7 +131,10 @@ export function errorFromResponse(status: number, body: unknown, what: string): 
   const parsed = ErrorBodySchema.safeParse(body);
   const errorBody: ErrorBody = parsed.success
     ? parsed.data
-    : { code: CODE_BY_STATUS[status] ?? 'internal_error', message: `${what} failed with HTTP ${String(status)}.` };
+    : {
+        code: CODE_BY_STATUS[status] ?? 'internal_error',
+        message: `${what} failed with HTTP ${String(status)}.`,
+      };
   if (status === 400) return new BadRequestError(status, errorBody);
   if (status === 401 || status === 403) return new AuthenticationError(status, errorBody);
   if (status === 404) return new NotFoundError(status, errorBody);
@@ -145,4 +150,3 @@ export function toErrorBody(error: unknown): ErrorBody {
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal_error', message: `Unexpected error: ${message}` };
 }
-

@@ -7,7 +7,9 @@ import { ConnectionError, InvalidResponseError, TimeoutError, errorFromResponse 
 
 /** The part of a zod schema this module needs (keeps zod out of our own imports). */
 export interface Parser<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly unknown[] } };
+  safeParse(
+    value: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: readonly unknown[] } };
 }
 
 /** The `fetch` signature the clients accept; tests may pass their own. */
@@ -44,7 +46,12 @@ async function send(options: HttpClientOptions, request: JsonRequest, timeoutMs:
   try {
     return await doFetch(url, {
       method: request.method,
-      headers: { accept: 'application/json', [PROTOCOL_VERSION_HEADER]: String(PROTOCOL_VERSION), ...request.headers, ...(request.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        accept: 'application/json',
+        [PROTOCOL_VERSION_HEADER]: String(PROTOCOL_VERSION),
+        ...request.headers,
+        ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: request.body === undefined ? null : JSON.stringify(request.body),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -52,9 +59,15 @@ async function send(options: HttpClientOptions, request: JsonRequest, timeoutMs:
     // `AbortSignal.timeout` rejects with a DOMException named TimeoutError; everything else
     // (ECONNREFUSED, DNS, reset) surfaces as a TypeError from undici.
     if (error instanceof Error && error.name === 'TimeoutError') {
-      throw new TimeoutError(`${request.what}: ${options.baseUrl} did not answer within ${String(timeoutMs / 1000)} s.`, error);
+      throw new TimeoutError(
+        `${request.what}: ${options.baseUrl} did not answer within ${String(timeoutMs / 1000)} s.`,
+        error,
+      );
     }
-    throw new ConnectionError(`${request.what}: cannot reach ${options.baseUrl}. Is the server running?`, error);
+    throw new ConnectionError(
+      `${request.what}: cannot reach ${options.baseUrl}. Is the server running?`,
+      error,
+    );
   }
 }
 
@@ -69,13 +82,19 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /** Sends `request`; resolves with the parsed body on 2xx, throws a typed error otherwise. */
-export async function requestJson<T>(options: HttpClientOptions, request: JsonRequest, schema: Parser<T>): Promise<T> {
+export async function requestJson<T>(
+  options: HttpClientOptions,
+  request: JsonRequest,
+  schema: Parser<T>,
+): Promise<T> {
   const response = await send(options, request, options.timeoutMs ?? 30_000);
   const body = await readJson(response);
   if (!response.ok) throw errorFromResponse(response.status, body, request.what);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new InvalidResponseError(`${request.what}: the server's answer does not match the protocol.`, { issues: parsed.error.issues });
+    throw new InvalidResponseError(`${request.what}: the server's answer does not match the protocol.`, {
+      issues: parsed.error.issues,
+    });
   }
   return parsed.data;
 }

@@ -34,14 +34,18 @@ describe('HttpRuntimeClient', () => {
 
   it('maps an error status and its ErrorBody to a typed error', async () => {
     server.routes.set('POST /start', { status: 401, body: { code: 'unauthorized', message: 'Bad key.' } });
-    const error = await new HttpRuntimeClient({ baseUrl: server.url, apiKey: 'k' }).start().catch((e: unknown) => e);
+    const error = await new HttpRuntimeClient({ baseUrl: server.url, apiKey: 'k' })
+      .start()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({ status: 401, code: 'unauthorized', message: 'Bad key.' });
   });
 
   it('rejects a success body that does not match SandboxInfo', async () => {
     server.routes.set('POST /start', { status: 201, body: { id: 'sbx-1' } });
-    await expect(new HttpRuntimeClient({ baseUrl: server.url, apiKey: 'k' }).start()).rejects.toBeInstanceOf(InvalidResponseError);
+    await expect(new HttpRuntimeClient({ baseUrl: server.url, apiKey: 'k' }).start()).rejects.toBeInstanceOf(
+      InvalidResponseError,
+    );
   });
 
   it('throws ConnectionError when nothing listens', async () => {

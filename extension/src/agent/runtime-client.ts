@@ -24,12 +24,22 @@ export class HttpRuntimeClient implements RuntimeClient {
   async start(request: StartSandboxRequest = {}): Promise<SandboxInfo> {
     // Starting a container can take a while; give it more than the default timeout.
     const options = { timeoutMs: 120_000, ...this.options };
-    return requestJson(options, { method: 'POST', path: '/start', headers: this.headers(), body: request, what: 'Starting a sandbox' }, SandboxInfoSchema);
+    return requestJson(
+      options,
+      { method: 'POST', path: '/start', headers: this.headers(), body: request, what: 'Starting a sandbox' },
+      SandboxInfoSchema,
+    );
   }
 
   async stop(id: SandboxId): Promise<void> {
     const body: StopSandboxRequest = { id };
-    await requestVoid(this.options, { method: 'POST', path: '/stop', headers: this.headers(), body, what: 'Stopping the sandbox' });
+    await requestVoid(this.options, {
+      method: 'POST',
+      path: '/stop',
+      headers: this.headers(),
+      body,
+      what: 'Stopping the sandbox',
+    });
   }
 
   private headers(): Record<string, string> {

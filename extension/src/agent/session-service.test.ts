@@ -14,7 +14,13 @@ function setup(config: Partial<SessionConfig> = {}) {
   const streams: FakeEventStream[] = [];
   const runtimeConfigs: { baseUrl: string; apiKey: string }[] = [];
   const session = new SessionService({
-    readConfig: () => Promise.resolve({ runtimeApiUrl: 'http://runtime', runtimeApiKey: 'runtime-key', llm: { model: 'openai/gpt-4o', apiKey: 'llm-key' }, ...config }),
+    readConfig: () =>
+      Promise.resolve({
+        runtimeApiUrl: 'http://runtime',
+        runtimeApiKey: 'runtime-key',
+        llm: { model: 'openai/gpt-4o', apiKey: 'llm-key' },
+        ...config,
+      }),
     createRuntimeClient: (options) => {
       runtimeConfigs.push(options);
       return runtime;
@@ -44,7 +50,9 @@ describe('SessionService', () => {
     await expect(session.start('fix the tests')).resolves.toEqual({ conversationId: 'conv-1' });
     expect(runtimeConfigs).toEqual([{ baseUrl: 'http://runtime', apiKey: 'runtime-key' }]);
     expect(runtime.started).toHaveLength(1);
-    expect(agent.created).toEqual([{ llm: { model: 'openai/gpt-4o', apiKey: 'llm-key' }, initialMessage: 'fix the tests' }]);
+    expect(agent.created).toEqual([
+      { llm: { model: 'openai/gpt-4o', apiKey: 'llm-key' }, initialMessage: 'fix the tests' },
+    ]);
     expect(streams[0]?.connected).toBe(true);
     expect(statuses.map((s) => s.status)).toEqual(['starting_sandbox', 'connecting']);
   });

@@ -2,7 +2,13 @@
  * @module One conversation at a time: lease a sandbox, create the conversation, stream its
  * events, and keep them so a re-shown webview can be replayed. Knows nothing of `vscode`.
  */
-import type { ConversationId, CreateConversationRequest, Event, LlmConfig, SandboxInfo } from '@handoff/protocol';
+import type {
+  ConversationId,
+  CreateConversationRequest,
+  Event,
+  LlmConfig,
+  SandboxInfo,
+} from '@handoff/protocol';
 import { Emitter } from '../common/emitter';
 import { Disposable, disposeAll } from '../common/lifecycle';
 import type { DisposableLike } from '../common/lifecycle';
@@ -90,11 +96,16 @@ export class SessionService extends Disposable {
       this.setStatus({ status: 'starting_sandbox' });
       const config = await this.options.readConfig();
       const lease = await this.leaseSandbox(config, generation);
-      const conversationId = await this.createConversation(lease, { llm: config.llm, initialMessage: text }, generation);
+      const conversationId = await this.createConversation(
+        lease,
+        { llm: config.llm, initialMessage: text },
+        generation,
+      );
       this.attach(lease, conversationId);
       return { conversationId };
     } catch (error) {
-      if (!(error instanceof CancelledError)) this.setStatus({ status: 'error', message: toErrorBody(error).message });
+      if (!(error instanceof CancelledError))
+        this.setStatus({ status: 'error', message: toErrorBody(error).message });
       throw error;
     } finally {
       if (generation === this.generation) this.starting = false;
@@ -135,7 +146,10 @@ export class SessionService extends Disposable {
 
   private async leaseSandbox(config: SessionConfig, generation: number): Promise<Lease> {
     if (!config.runtimeApiKey) throw new NotConfiguredError(MISSING_RUNTIME_KEY_MESSAGE);
-    const runtime = this.options.createRuntimeClient({ baseUrl: config.runtimeApiUrl, apiKey: config.runtimeApiKey });
+    const runtime = this.options.createRuntimeClient({
+      baseUrl: config.runtimeApiUrl,
+      apiKey: config.runtimeApiKey,
+    });
     const sandbox = await runtime.start({ labels: { client: 'handoff-vscode' } });
     this.options.logger.info(`Sandbox ${sandbox.id} started (${sandbox.provider}).`);
     const lease = { sandbox, runtime, agent: this.options.createAgentClient(sandbox) };
@@ -143,7 +157,11 @@ export class SessionService extends Disposable {
     return lease;
   }
 
-  private async createConversation(lease: Lease, request: CreateConversationRequest, generation: number): Promise<ConversationId> {
+  private async createConversation(
+    lease: Lease,
+    request: CreateConversationRequest,
+    generation: number,
+  ): Promise<ConversationId> {
     let conversationId: ConversationId;
     try {
       const info = await lease.agent.createConversation(request);

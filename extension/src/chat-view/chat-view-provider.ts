@@ -36,7 +36,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     webview.options = { enableScripts: true, localResourceRoots: [this.webviewRoot] };
     webview.html = renderWebviewHtml({
       cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, WEBVIEW_ASSETS.script)).toString(),
+      scriptUri: webview
+        .asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, WEBVIEW_ASSETS.script))
+        .toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, WEBVIEW_ASSETS.style)).toString(),
       nonce: createNonce(),
     });

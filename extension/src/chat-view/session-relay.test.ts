@@ -11,7 +11,8 @@ import { WebviewBridge } from './webview-bridge';
 function setup(runtimeApiKey = 'runtime-key') {
   const stream = new FakeEventStream();
   const session = new SessionService({
-    readConfig: () => Promise.resolve({ runtimeApiUrl: 'http://runtime', runtimeApiKey, llm: { model: 'openai/gpt-4o' } }),
+    readConfig: () =>
+      Promise.resolve({ runtimeApiUrl: 'http://runtime', runtimeApiKey, llm: { model: 'openai/gpt-4o' } }),
     createRuntimeClient: () => new FakeRuntimeClient(),
     createAgentClient: () => new FakeAgentHttpClient(),
     createEventStream: () => stream,
@@ -75,7 +76,11 @@ describe('relaySession', () => {
       'conversation/reset',
       'connection/status',
     ]);
-    expect(webview.posted).toContainEqual({ type: 'notification', method: 'conversation/event', params: { event } });
+    expect(webview.posted).toContainEqual({
+      type: 'notification',
+      method: 'conversation/event',
+      params: { event },
+    });
   });
 
   it('routes sendMessage and interrupt to the session', async () => {
@@ -83,6 +88,9 @@ describe('relaySession', () => {
     webview.send(ready);
     webview.send({ type: 'request', id: 1, method: 'conversation/sendMessage', params: { text: 'hi' } });
     await flush();
-    expect(webview.responsesTo(1)[0]).toMatchObject({ status: 'error', error: { code: 'conversation_not_found' } });
+    expect(webview.responsesTo(1)[0]).toMatchObject({
+      status: 'error',
+      error: { code: 'conversation_not_found' },
+    });
   });
 });

@@ -9,7 +9,13 @@ import type { WebviewBridge, WebviewRequestHandlers } from './webview-bridge';
 /** The session surface the chat view uses. */
 export type ChatSession = Pick<
   SessionService,
-  'start' | 'sendMessage' | 'interrupt' | 'snapshot' | 'onDidReceiveEvent' | 'onDidChangeStatus' | 'onDidReset'
+  | 'start'
+  | 'sendMessage'
+  | 'interrupt'
+  | 'snapshot'
+  | 'onDidReceiveEvent'
+  | 'onDidChangeStatus'
+  | 'onDidReset'
 >;
 
 /** The request handlers of the chat view: each one delegates to the session. */
@@ -36,7 +42,10 @@ export function replaySession(session: ChatSession, bridge: Pick<WebviewBridge, 
 }
 
 /** Relays the session's notifications to the bridge until disposed. */
-export function relaySession(session: ChatSession, bridge: Pick<WebviewBridge, 'notify' | 'onDidBecomeReady'>): DisposableLike[] {
+export function relaySession(
+  session: ChatSession,
+  bridge: Pick<WebviewBridge, 'notify' | 'onDidBecomeReady'>,
+): DisposableLike[] {
   return [
     bridge.onDidBecomeReady(() => {
       replaySession(session, bridge);

@@ -57,18 +57,30 @@ describe('WebviewBridge', () => {
     webview.send({ type: 'request', id: 1, method: 'conversation/start', params: { text: 'go' } });
     await flush();
     expect(calls).toEqual([{ text: 'go' }]);
-    expect(webview.responsesTo(1)).toEqual([{ type: 'response', id: 1, status: 'success', result: { conversationId: 'conv-1' } }]);
+    expect(webview.responsesTo(1)).toEqual([
+      { type: 'response', id: 1, status: 'success', result: { conversationId: 'conv-1' } },
+    ]);
   });
 
   it('answers a request whose params do not match the method with invalid_request, without calling the handler', async () => {
     const { webview, calls } = setup();
     webview.send({ type: 'request', id: 2, method: 'conversation/start', params: { text: '' } });
-    webview.send({ type: 'request', id: 3, method: 'conversation/start', params: { text: 'x', extra: true } });
+    webview.send({
+      type: 'request',
+      id: 3,
+      method: 'conversation/start',
+      params: { text: 'x', extra: true },
+    });
     await flush();
     expect(calls).toEqual([]);
     for (const id of [2, 3]) {
       expect(webview.responsesTo(id)).toEqual([
-        { type: 'response', id, status: 'error', error: expect.objectContaining({ code: 'invalid_request' }) as unknown },
+        {
+          type: 'response',
+          id,
+          status: 'error',
+          error: expect.objectContaining({ code: 'invalid_request' }) as unknown,
+        },
       ]);
     }
   });
@@ -84,10 +96,14 @@ describe('WebviewBridge', () => {
   });
 
   it('turns a handler failure into an error response with its ErrorBody', async () => {
-    const { webview } = setup({ 'conversation/start': () => Promise.reject(new NotConfiguredError('Set the key.')) });
+    const { webview } = setup({
+      'conversation/start': () => Promise.reject(new NotConfiguredError('Set the key.')),
+    });
     webview.send({ type: 'request', id: 5, method: 'conversation/start', params: { text: 'go' } });
     await flush();
-    expect(webview.responsesTo(5)).toEqual([{ type: 'response', id: 5, status: 'error', error: { code: 'unauthorized', message: 'Set the key.' } }]);
+    expect(webview.responsesTo(5)).toEqual([
+      { type: 'response', id: 5, status: 'error', error: { code: 'unauthorized', message: 'Set the key.' } },
+    ]);
   });
 
   it('does not become ready on a ready notification with bad params', () => {

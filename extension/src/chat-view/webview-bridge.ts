@@ -3,7 +3,12 @@
  * after vscode-pr's `WebviewBase`: notifications wait for the webview's `webview/ready`, every
  * incoming message is validated, and each request gets exactly one response.
  */
-import { WebviewToHostMessageSchema, invalidRequestBody, webviewNotifications, webviewRequests } from '@handoff/protocol';
+import {
+  WebviewToHostMessageSchema,
+  invalidRequestBody,
+  webviewNotifications,
+  webviewRequests,
+} from '@handoff/protocol';
 import type {
   ErrorBody,
   HostNotificationName,

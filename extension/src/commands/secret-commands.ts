@@ -19,7 +19,8 @@ const PROMPTS: readonly SecretPrompt[] = [
     command: 'handoff.setLlmApiKey',
     key: SecretKey.llmApiKey,
     what: 'LLM API key',
-    prompt: "Your model provider's API key, passed to the agent for this conversation. Leave empty to remove it.",
+    prompt:
+      "Your model provider's API key, passed to the agent for this conversation. Leave empty to remove it.",
   },
 ];
 

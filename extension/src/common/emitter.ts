@@ -12,7 +12,11 @@ export class Emitter<T> implements DisposableLike {
   private disposed = false;
 
   /** @param onListenerError where a listener's exception goes; the console by default. */
-  constructor(private readonly onListenerError: (error: unknown) => void = (error) => { console.error(error); }) {}
+  constructor(
+    private readonly onListenerError: (error: unknown) => void = (error) => {
+      console.error(error);
+    },
+  ) {}
 
   /** Subscribe to the values this emitter fires. */
   readonly event: Subscribe<T> = (listener) => {

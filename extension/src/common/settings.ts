@@ -29,7 +29,10 @@ export async function readHandoffSettings(secrets: vscode.SecretStorage): Promis
   const runtimeApiUrl = config.get<string>('runtimeApiUrl')?.trim() || DEFAULT_RUNTIME_API_URL;
   const model = config.get<string>('model')?.trim() || DEFAULT_MODEL;
   const baseUrl = config.get<string>('llmBaseUrl')?.trim() || undefined;
-  const [runtimeApiKey, llmApiKey] = await Promise.all([secrets.get(SecretKey.runtimeApiKey), secrets.get(SecretKey.llmApiKey)]);
+  const [runtimeApiKey, llmApiKey] = await Promise.all([
+    secrets.get(SecretKey.runtimeApiKey),
+    secrets.get(SecretKey.llmApiKey),
+  ]);
   const llm: LlmConfig = { model };
   if (llmApiKey) llm.apiKey = llmApiKey;
   if (baseUrl) llm.baseUrl = baseUrl;

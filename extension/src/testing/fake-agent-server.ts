@@ -8,7 +8,13 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type WebSocket from 'ws';
-import { ClientFrameSchema, PROTOCOL_VERSION, SESSION_API_KEY_HEADER, SocketCloseCode, eventSocketPath } from '@handoff/protocol';
+import {
+  ClientFrameSchema,
+  PROTOCOL_VERSION,
+  SESSION_API_KEY_HEADER,
+  SocketCloseCode,
+  eventSocketPath,
+} from '@handoff/protocol';
 import type { ClientFrame, Event, HelloFrame, ServerFrame } from '@handoff/protocol';
 
 /** One accepted socket, as the test sees it. */
@@ -94,7 +100,8 @@ export class FakeAgentServer {
   pushEvent(event: Event): void {
     this.log.push(event);
     for (const connection of this.connections) {
-      if (connection.hello && connection.socket.readyState === connection.socket.OPEN) this.sendFrame(connection.socket, { type: 'event', event });
+      if (connection.hello && connection.socket.readyState === connection.socket.OPEN)
+        this.sendFrame(connection.socket, { type: 'event', event });
     }
   }
 
@@ -136,16 +143,22 @@ export class FakeAgentServer {
         resolve();
       });
     });
-    await new Promise<void>((resolve) => this.http.close(() => {
-      resolve();
-    }));
+    await new Promise<void>((resolve) =>
+      this.http.close(() => {
+        resolve();
+      }),
+    );
   }
 
   private accept(socket: WebSocket, url: string, headers: IncomingHttpHeaders): void {
     const connection: FakeSocketConnection = { url, headers, hello: undefined, frames: [], socket };
     this.connections.push(connection);
     socket.on('message', (data) => {
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      const bytes = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(data);
       const text = bytes.toString('utf8');
       this.onFrame(connection, JSON.parse(text) as unknown);
     });
@@ -169,7 +182,10 @@ export class FakeAgentServer {
     connection.hello = hello;
     const { socket } = connection;
     if (connection.headers[SESSION_API_KEY_HEADER.toLowerCase()] !== this.options.sessionApiKey) {
-      this.sendFrame(socket, { type: 'error', error: { code: 'unauthorized', message: 'Wrong session key.' } });
+      this.sendFrame(socket, {
+        type: 'error',
+        error: { code: 'unauthorized', message: 'Wrong session key.' },
+      });
       socket.close(SocketCloseCode.AUTH_FAILED, 'unauthorized');
       return;
     }
@@ -178,7 +194,12 @@ export class FakeAgentServer {
       return;
     }
     const lastSeq = this.log.at(-1)?.seq ?? 0;
-    this.sendFrame(socket, { type: 'welcome', protocolVersion: this.options.protocolVersion, conversationId: this.options.conversationId, lastSeq });
+    this.sendFrame(socket, {
+      type: 'welcome',
+      protocolVersion: this.options.protocolVersion,
+      conversationId: this.options.conversationId,
+      lastSeq,
+    });
     const afterSeq = this.options.replayEverything ? 0 : (hello.afterSeq ?? 0);
     for (const event of this.log) if (event.seq > afterSeq) this.sendFrame(socket, { type: 'event', event });
   }

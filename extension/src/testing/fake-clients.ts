@@ -2,7 +2,14 @@
  * @module Fakes of the session's seams: runtime-api, the agent server's REST routes and the
  * event stream. Each records its calls and can be told to fail.
  */
-import type { ConversationId, ConversationInfo, CreateConversationRequest, Event, SandboxInfo, StartSandboxRequest } from '@handoff/protocol';
+import type {
+  ConversationId,
+  ConversationInfo,
+  CreateConversationRequest,
+  Event,
+  SandboxInfo,
+  StartSandboxRequest,
+} from '@handoff/protocol';
 import { Emitter } from '../common/emitter';
 import type { AgentHttpClient } from '../agent/agent-http-client';
 import type { ConnectionStatusChange, EventStream } from '../agent/agent-connection';
@@ -56,7 +63,14 @@ export class FakeAgentHttpClient implements AgentHttpClient {
     this.created.push(request);
     if (this.createError) return Promise.reject(this.createError);
     const now = '2026-01-01T00:00:00.000Z';
-    return Promise.resolve({ id: `conv-${String(this.created.length)}`, state: 'running', model: request.llm.model, lastSeq: 0, createdAt: now, updatedAt: now });
+    return Promise.resolve({
+      id: `conv-${String(this.created.length)}`,
+      state: 'running',
+      model: request.llm.model,
+      lastSeq: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
   }
 
   sendMessage(conversationId: ConversationId, text: string): Promise<void> {

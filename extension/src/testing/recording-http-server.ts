@@ -37,11 +37,21 @@ export class RecordingHttpServer {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        const recorded: RecordedRequest = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
+        const recorded: RecordedRequest = {
+          method: request.method ?? '',
+          url: request.url ?? '',
+          headers: request.headers,
+          body: text ? (JSON.parse(text) as unknown) : undefined,
+        };
         holder.self?.requests.push(recorded);
         const scripted = holder.self?.routes.get(`${recorded.method} ${recorded.url}`) ?? { status: 404 };
         setTimeout(() => {
-          const payload = scripted.body === undefined ? '' : typeof scripted.body === 'string' ? scripted.body : JSON.stringify(scripted.body);
+          const payload =
+            scripted.body === undefined
+              ? ''
+              : typeof scripted.body === 'string'
+                ? scripted.body
+                : JSON.stringify(scripted.body);
           response.writeHead(scripted.status, { 'content-type': 'application/json' }).end(payload);
         }, scripted.delayMs ?? 0);
       });
@@ -58,9 +68,11 @@ export class RecordingHttpServer {
 
   async stop(): Promise<void> {
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => {
-      resolve();
-    }));
+    await new Promise<void>((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
   }
 }
 

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { aMessageEvent, anAgentStateEvent } from '@handoff/protocol/testing';
+import { HostClient } from '../host/host-client';
+import { FakeHost, FakeHostError, settle } from '../testing/fake-host';
+import { ChatStore, chatReducer, hasConversation, initialChatState, isStarting } from './chat-store';
+
+function setup(host: FakeHost) {
+  const client = new HostClient(host, { warn: () => undefined });
+  const store = new ChatStore(client);
+  client.start();
+  return { store, client };
+}
+
+describe('ChatStore', () => {
+  it('starts a conversation with the first message, then sends later ones', async () => {
+    const host = new FakeHost({
+      'conversation/start': () => ({ conversationId: 'conv-1' }),
+      'conversation/sendMessage': () => ({}),
+    });
+    const { store } = setup(host);
+    const pending = store.send('first');
+    expect(isStarting(store.getState())).toBe(true);
+    await pending;
+    expect(store.getState()).toMatchObject({ starting: false, conversationId: 'conv-1' });
+    await store.send('second');
+    expect(host.requests).toEqual([
+      ['conversation/start', { text: 'first' }],
+      ['conversation/sendMessage', { text: 'second' }],
+    ]);
+  });
+
+  it('shows the host error in the banner and lets the user dismiss it', async () => {
+    const host = new FakeHost({
+      'conversation/start': () => {
+        throw new FakeHostError({ code: 'unauthorized', message: 'Run "Handoff: Set Runtime API Key".' });
+      },
+    });
+    const { store } = setup(host);
+    await store.send('go');
+    expect(store.getState()).toMatchObject({ starting: false, error: 'Run "Handoff: Set Runtime API Key".' });
+    expect(hasConversation(store.getState())).toBe(false);
+    store.dismissError();
+    expect(store.getState().error).toBeUndefined();
+  });
+
+  it('folds replayed notifications (reset, status, events) and notifies subscribers', async () => {
+    const host = new FakeHost();
+    const { store } = setup(host);
+    let changes = 0;
+    store.subscribe(() => {
+      changes += 1;
+    });
+    host.notify('conversation/event', { event: aMessageEvent({ seq: 1 }) });
+    host.notify('conversation/reset', {});
+    host.notify('connection/status', { status: 'connected' });
+    host.notify('conversation/event', { event: aMessageEvent({ seq: 1 }) });
+    host.notify('conversation/event', { event: anAgentStateEvent({ seq: 2, state: 'running' }) });
+    host.notify('conversation/event', { event: anAgentStateEvent({ seq: 2, state: 'running' }) });
+    await settle();
+    const state = store.getState();
+    expect(state.conversation.events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(state.conversation.agentState).toBe('running');
+    expect(state.connection.status).toBe('connected');
+    expect(hasConversation(state)).toBe(true);
+    expect(changes).toBe(6);
+  });
+
+  it('interrupts through the host', async () => {
+    const host = new FakeHost({ 'conversation/interrupt': () => ({}) });
+    const { store } = setup(host);
+    await store.interrupt();
+    expect(host.requests).toEqual([['conversation/interrupt', {}]]);
+  });
+});
+
+describe('chatReducer', () => {
+  it('raises the banner on an error status and clears it when connected again', () => {
+    const failed = chatReducer(initialChatState, {
+      type: 'status',
+      status: 'error',
+      message: 'Key rejected.',
+    });
+    expect(failed.error).toBe('Key rejected.');
+    expect(chatReducer(failed, { type: 'status', status: 'connected' }).error).toBeUndefined();
+  });
+
+  it('keeps the connection status across a reset but forgets the conversation', () => {
+    let state = chatReducer(initialChatState, { type: 'started', conversationId: 'conv-1' });
+    state = chatReducer(state, { type: 'status', status: 'connected' });
+    state = chatReducer(state, { type: 'event', event: aMessageEvent({ seq: 1 }) });
+    state = chatReducer(state, { type: 'reset' });
+    expect(state.conversationId).toBeUndefined();
+    expect(state.conversation.events).toEqual([]);
+    expect(state.connection.status).toBe('connected');
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import {
+  aMessageEvent,
+  anActionEvent,
+  anAgentStateEvent,
+  anErrorEvent,
+  anObservationEvent,
+} from '@handoff/protocol/testing';
+import {
+  applyEvent,
+  applyEvents,
+  initialConversationState,
+  isPaired,
+  observationFor,
+} from './conversation-reducer';
+
+describe('applyEvent', () => {
+  it('appends events in seq order and tracks the last seq', () => {
+    const state = applyEvents(initialConversationState, [
+      aMessageEvent({ seq: 1 }),
+      anActionEvent({ seq: 2 }),
+    ]);
+    expect(state.events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(state.lastSeq).toBe(2);
+  });
+
+  it('ignores events with seq at or below the last seen one, returning the same state', () => {
+    const state = applyEvents(initialConversationState, [
+      aMessageEvent({ seq: 1 }),
+      aMessageEvent({ seq: 2 }),
+    ]);
+    expect(applyEvent(state, aMessageEvent({ seq: 2 }))).toBe(state);
+    expect(applyEvent(state, aMessageEvent({ seq: 1 }))).toBe(state);
+  });
+
+  it('pairs an observation with its action by actionId', () => {
+    const action = anActionEvent({ seq: 1, actionId: 'a1' });
+    const other = anActionEvent({ seq: 2, actionId: 'a2' });
+    const observation = anObservationEvent({ seq: 3, actionId: 'a1' });
+    const state = applyEvents(initialConversationState, [action, other, observation]);
+    expect(observationFor(state, action)).toEqual(observation);
+    expect(observationFor(state, other)).toBeUndefined();
+    expect(isPaired(state, observation)).toBe(true);
+  });
+
+  it('leaves an observation without a known action unpaired', () => {
+    const orphan = anObservationEvent({ seq: 1, actionId: 'missing' });
+    const state = applyEvent(initialConversationState, orphan);
+    expect(isPaired(state, orphan)).toBe(false);
+    expect(state.events).toEqual([orphan]);
+  });
+
+  it('tracks the agent state and its reason', () => {
+    let state = applyEvent(initialConversationState, anAgentStateEvent({ seq: 1, state: 'running' }));
+    expect(state.agentState).toBe('running');
+    state = applyEvent(
+      state,
+      anAgentStateEvent({ seq: 2, state: 'error', reason: 'max iterations reached' }),
+    );
+    expect(state).toMatchObject({ agentState: 'error', agentStateReason: 'max iterations reached' });
+    state = applyEvent(state, anErrorEvent({ seq: 3 }));
+    expect(state.agentState).toBe('error');
+  });
+
+  it('does not mutate the previous state', () => {
+    const before = applyEvent(initialConversationState, anActionEvent({ seq: 1 }));
+    const snapshot = JSON.stringify(before);
+    applyEvent(before, anObservationEvent({ seq: 2 }));
+    expect(JSON.stringify(before)).toBe(snapshot);
+  });
+});
