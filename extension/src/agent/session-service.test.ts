@@ -54,7 +54,8 @@ describe('SessionService', () => {
       { llm: { model: 'openai/gpt-4o', apiKey: 'llm-key' }, initialMessage: 'fix the tests' },
     ]);
     expect(streams[0]?.connected).toBe(true);
-    expect(statuses.map((s) => s.status)).toEqual(['starting_sandbox', 'connecting']);
+    // 'connecting' comes from the stream itself once it opens.
+    expect(statuses.map((s) => s.status)).toEqual(['starting_sandbox']);
   });
 
   it('relays events and statuses, and keeps the events for a replay', async () => {
@@ -76,6 +77,14 @@ describe('SessionService', () => {
     expect((error as Error).message).toContain('Handoff: Set Runtime API Key');
     expect(runtime.started).toHaveLength(0);
     expect(statuses.at(-1)).toEqual({ status: 'error', message: MISSING_RUNTIME_KEY_MESSAGE });
+  });
+
+  it('rejects unusable model settings before leasing a sandbox, naming the setting', async () => {
+    const { session, runtime } = setup({ llm: { model: 'gpt-4o' } });
+    await expect(session.start('go')).rejects.toThrow(/handoff\.model/);
+    const other = setup({ llm: { model: 'openai/gpt-4o', baseUrl: 'not a url' } });
+    await expect(other.session.start('go')).rejects.toThrow(/handoff\.llmBaseUrl/);
+    expect(runtime.started).toHaveLength(0);
   });
 
   it('gives the sandbox back when the conversation cannot be created', async () => {

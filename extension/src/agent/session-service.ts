@@ -2,6 +2,7 @@
  * @module One conversation at a time: lease a sandbox, create the conversation, stream its
  * events, and keep them so a re-shown webview can be replayed. Knows nothing of `vscode`.
  */
+import { LlmConfigSchema } from '@handoff/protocol';
 import type {
   ConversationId,
   CreateConversationRequest,
@@ -15,7 +16,7 @@ import type { DisposableLike } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import type { AgentHttpClient } from './agent-http-client';
 import type { ConnectionStatusChange, EventStream } from './agent-connection';
-import { CancelledError, NoConversationError, NotConfiguredError, toErrorBody } from './errors';
+import { CancelledError, HandoffError, NoConversationError, NotConfiguredError, toErrorBody } from './errors';
 import type { RuntimeClient } from './runtime-client';
 
 /** Settings and secrets read at the start of each conversation. */
@@ -146,6 +147,7 @@ export class SessionService extends Disposable {
 
   private async leaseSandbox(config: SessionConfig, generation: number): Promise<Lease> {
     if (!config.runtimeApiKey) throw new NotConfiguredError(MISSING_RUNTIME_KEY_MESSAGE);
+    checkLlmConfig(config.llm);
     const runtime = this.options.createRuntimeClient({
       baseUrl: config.runtimeApiUrl,
       apiKey: config.runtimeApiKey,
@@ -186,7 +188,6 @@ export class SessionService extends Disposable {
       }),
     ];
     this.active = { ...lease, conversationId, stream, subscriptions };
-    this.setStatus({ status: 'connecting' });
     stream.connect();
   }
 
@@ -220,4 +221,16 @@ export class SessionService extends Disposable {
     this.status = change;
     this.statusEmitter.fire(change);
   }
+}
+
+/** Fails before a sandbox is leased when the model settings cannot work, naming the setting to fix. */
+function checkLlmConfig(llm: LlmConfig): void {
+  const parsed = LlmConfigSchema.safeParse(llm);
+  if (parsed.success) return;
+  const field = String(parsed.error.issues[0]?.path[0] ?? 'model');
+  const setting = field === 'baseUrl' ? 'handoff.llmBaseUrl' : 'handoff.model';
+  throw new HandoffError(
+    'invalid_request',
+    `The setting ${setting} is invalid: ${parsed.error.issues[0]?.message ?? 'check its value'}.`,
+  );
 }

@@ -71,7 +71,6 @@ describe('relaySession', () => {
       'conversation/reset',
       'connection/status',
       'connection/status',
-      'connection/status',
       'conversation/event',
       'conversation/reset',
       'connection/status',
