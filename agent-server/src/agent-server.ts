@@ -33,7 +33,7 @@ export interface RunningAgentServer {
   /** `http://host:port`. */
   url: string;
   service: ConversationService;
-  /** Aborts the agent runs, closes the sockets with 1001, then the HTTP server. */
+  /** Aborts the agent runs, closes the sockets with 1001, then the HTTP server. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -44,8 +44,12 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
   const service = await ConversationService.open({
     stateDir: config.stateDir,
     workspace: config.workspace,
-    sandbox: options.sandbox ?? new HttpSandboxClient({ baseUrl: config.actionServerUrl, sessionApiKey: config.sessionApiKey }),
-    llmClientFactory: options.llmClientFactory ?? ((route) => createOpenAiLlmClient(route, { logger: logger.child({ component: 'openai' }) })),
+    sandbox:
+      options.sandbox ??
+      new HttpSandboxClient({ baseUrl: config.actionServerUrl, sessionApiKey: config.sessionApiKey }),
+    llmClientFactory:
+      options.llmClientFactory ??
+      ((route) => createOpenAiLlmClient(route, { logger: logger.child({ component: 'openai' }) })),
     logger,
   });
   const app = createApp({ service, sessionApiKey: config.sessionApiKey, logger });
@@ -54,21 +58,27 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
     sessionApiKey: config.sessionApiKey,
     logger,
     ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
-    ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+    ...(options.heartbeatIntervalMs === undefined
+      ? {}
+      : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
   server.on('upgrade', (request, socket, head) => {
     sockets.handleUpgrade(request, socket, head);
   });
   const port = await listen(server, config.port, config.host);
+  let closing: Promise<void> | undefined;
   return {
     port,
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     service,
-    close: async () => {
-      await service.close();
-      sockets.close();
-      await closeServer(server);
+    close: () => {
+      closing ??= (async () => {
+        await service.close();
+        await sockets.close();
+        await closeServer(server);
+      })();
+      return closing;
     },
   };
 }

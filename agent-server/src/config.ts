@@ -1,15 +1,18 @@
 import path from 'node:path';
+import { SandboxEnv } from '@handoff/protocol';
 import { z } from 'zod';
 
 const MIN_SESSION_KEY_LENGTH = 16;
 
 const EnvSchema = z.object({
-  HANDOFF_SESSION_API_KEY: z.string().min(MIN_SESSION_KEY_LENGTH, `must be at least ${MIN_SESSION_KEY_LENGTH} characters`),
-  HANDOFF_HOST: z.string().min(1).default('127.0.0.1'),
-  HANDOFF_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  HANDOFF_WORKSPACE: z.string().min(1),
-  HANDOFF_ACTION_SERVER_URL: z.url({ protocol: /^https?$/ }),
-  HANDOFF_STATE_DIR: z.string().min(1),
+  [SandboxEnv.SESSION_API_KEY]: z
+    .string()
+    .min(MIN_SESSION_KEY_LENGTH, `must be at least ${MIN_SESSION_KEY_LENGTH} characters`),
+  [SandboxEnv.HOST]: z.string().min(1).default('127.0.0.1'),
+  [SandboxEnv.PORT]: z.coerce.number().int().min(0).max(65535).default(0),
+  [SandboxEnv.WORKSPACE]: z.string().min(1),
+  [SandboxEnv.ACTION_SERVER_URL]: z.url({ protocol: /^https?$/ }),
+  [SandboxEnv.STATE_DIR]: z.string().min(1),
 });
 
 /** The agent server's configuration, read once from the environment at start. */
@@ -38,19 +41,21 @@ export type ConfigResult = { ok: true; config: AgentServerConfig } | { ok: false
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.map(String).join('.')}: ${issue.message}`,
+    );
     return { ok: false, message: `Invalid agent-server configuration: ${problems.join('; ')}` };
   }
   const e = parsed.data;
   return {
     ok: true,
     config: {
-      sessionApiKey: e.HANDOFF_SESSION_API_KEY,
-      host: e.HANDOFF_HOST,
-      port: e.HANDOFF_PORT,
-      workspace: path.resolve(e.HANDOFF_WORKSPACE),
-      actionServerUrl: e.HANDOFF_ACTION_SERVER_URL.replace(/\/+$/, ''),
-      stateDir: path.resolve(e.HANDOFF_STATE_DIR),
+      sessionApiKey: e[SandboxEnv.SESSION_API_KEY],
+      host: e[SandboxEnv.HOST],
+      port: e[SandboxEnv.PORT],
+      workspace: path.resolve(e[SandboxEnv.WORKSPACE]),
+      actionServerUrl: e[SandboxEnv.ACTION_SERVER_URL].replace(/\/+$/, ''),
+      stateDir: path.resolve(e[SandboxEnv.STATE_DIR]),
     },
   };
 }

@@ -34,7 +34,9 @@ export class AgentServerError extends Error {
 
   /** The wire form of this error. */
   toBody(): ErrorBody {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
   }
 }
 
@@ -44,5 +46,8 @@ export class AgentServerError extends Error {
  */
 export function conversationNotFound(id?: string): AgentServerError {
   const which = id === undefined ? 'that id' : `id "${id}"`;
-  return new AgentServerError('conversation_not_found', `No conversation with ${which} on this agent server.`);
+  return new AgentServerError(
+    'conversation_not_found',
+    `No conversation with ${which} on this agent server.`,
+  );
 }

@@ -25,7 +25,9 @@ const SECRET_TEXT = /\b(sk-[A-Za-z0-9_*-]{6,}|Bearer\s+[A-Za-z0-9._~+/=-]{6,})/g
 
 /** Masks key-like substrings of `text`. */
 export function redactText(text: string): string {
-  return text.replace(SECRET_TEXT, (match) => (match.startsWith('Bearer') ? 'Bearer [redacted]' : 'sk-[redacted]'));
+  return text.replace(SECRET_TEXT, (match) =>
+    match.startsWith('Bearer') ? 'Bearer [redacted]' : 'sk-[redacted]',
+  );
 }
 
 function describeError(error: Error): LogFields {
@@ -54,7 +56,12 @@ export function createJsonLogger(
   base: LogFields = {},
 ): Logger {
   const log = (level: LogLevel, message: string, fields: LogFields = {}): void => {
-    const line = { time: new Date().toISOString(), level, msg: redactText(message), ...sanitize({ ...base, ...fields }) };
+    const line = {
+      time: new Date().toISOString(),
+      level,
+      msg: redactText(message),
+      ...sanitize({ ...base, ...fields }),
+    };
     write(`${JSON.stringify(line)}\n`);
   };
   return {

@@ -1,3 +1,4 @@
+import type { ReadyLine } from '@handoff/protocol';
 import { startAgentServer } from './agent-server';
 import { parseConfig } from './config';
 import { createJsonLogger } from './logger';
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
   }
   const server = await startAgentServer({ config: parsed.config, logger });
   // The launcher waits for exactly this line on stdout (docs/architecture.md); nothing else goes there.
-  process.stdout.write(`${JSON.stringify({ type: 'ready', port: server.port })}\n`);
+  const ready: ReadyLine = { type: 'ready', port: server.port };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
   logger.info('Agent server listening', { url: server.url, workspace: parsed.config.workspace });
 
   let stopping = false;

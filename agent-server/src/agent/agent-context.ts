@@ -49,5 +49,10 @@ export async function emit<D extends EventDraft>(events: ConversationEvents, dra
 
 /** Appends an `agent_state_changed` event. */
 export function emitState(events: ConversationEvents, state: AgentState, reason?: string): Promise<Event> {
-  return events.append({ type: 'agent_state_changed', source: 'environment', state, ...(reason === undefined ? {} : { reason }) });
+  return events.append({
+    type: 'agent_state_changed',
+    source: 'environment',
+    state,
+    ...(reason === undefined ? {} : { reason }),
+  });
 }

@@ -3,7 +3,11 @@ import { LlmError } from '../llm/llm-client';
 import type { AgentRunContext, AgentRunResult } from './agent-context';
 import { emit, emitState } from './agent-context';
 import { runStep } from './step';
-import { INTERRUPTED_ACTION_MESSAGE, NOT_EXECUTED_AFTER_ERROR_MESSAGE, answerUnansweredActions } from './unanswered-actions';
+import {
+  INTERRUPTED_ACTION_MESSAGE,
+  NOT_EXECUTED_AFTER_ERROR_MESSAGE,
+  answerUnansweredActions,
+} from './unanswered-actions';
 
 /** Default cap on LLM calls per run. */
 export const DEFAULT_MAX_ITERATIONS = 100;
@@ -45,7 +49,11 @@ async function loop(ctx: AgentRunContext): Promise<AgentRunResult> {
 
 async function stopAtMaxIterations(ctx: AgentRunContext): Promise<AgentRunResult> {
   const reason = `The agent reached the maximum of ${ctx.maxIterations} iterations. Send a message to let it continue.`;
-  await emit(ctx.events, { type: 'error', source: 'environment', error: { code: MAX_ITERATIONS_ERROR_CODE, message: reason } });
+  await emit(ctx.events, {
+    type: 'error',
+    source: 'environment',
+    error: { code: MAX_ITERATIONS_ERROR_CODE, message: reason },
+  });
   const state = await emitState(ctx.events, 'error', reason);
   return { finalState: 'error', resumeAfterSeq: state.seq };
 }
@@ -69,5 +77,8 @@ function describeFailure(ctx: AgentRunContext, error: unknown): ErrorBody {
     return { code: 'llm_error', message: error.message };
   }
   ctx.logger.error('Agent loop failed', { error });
-  return { code: 'internal_error', message: 'The agent loop failed unexpectedly; the agent server log has the details.' };
+  return {
+    code: 'internal_error',
+    message: 'The agent loop failed unexpectedly; the agent server log has the details.',
+  };
 }

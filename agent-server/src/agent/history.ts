@@ -43,14 +43,22 @@ class HistoryBuilder {
 
   #assistantFor(thought: string, joinOpen: boolean): AssistantMessage {
     if (this.#open !== undefined && (joinOpen || this.#pending.size > 0)) return this.#open;
-    const message: AssistantMessage = { role: 'assistant', content: thought === '' ? null : thought, toolCalls: [] };
+    const message: AssistantMessage = {
+      role: 'assistant',
+      content: thought === '' ? null : thought,
+      toolCalls: [],
+    };
     this.#out.push(message);
     this.#open = message;
     return message;
   }
 
   #action(event: ActionEvent, joinOpen: boolean): void {
-    const call: LlmToolCall = { id: event.toolCallId, name: event.toolName, arguments: toolArgumentsOf(event.action) };
+    const call: LlmToolCall = {
+      id: event.toolCallId,
+      name: event.toolName,
+      arguments: toolArgumentsOf(event.action),
+    };
     this.#assistantFor(event.thought, joinOpen).toolCalls.push(call);
     this.#lastWasToolCall = true;
     if (event.action.type === 'finish') {
@@ -80,7 +88,10 @@ class HistoryBuilder {
       return;
     }
     this.#finishMessage = undefined;
-    const message: LlmMessage = event.source === 'user' ? { role: 'user', content: event.text } : { role: 'assistant', content: event.text, toolCalls: [] };
+    const message: LlmMessage =
+      event.source === 'user'
+        ? { role: 'user', content: event.text }
+        : { role: 'assistant', content: event.text, toolCalls: [] };
     if (this.#pending.size > 0) {
       this.#deferred.push(message);
       return;

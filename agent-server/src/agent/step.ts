@@ -8,7 +8,8 @@ import { emit } from './agent-context';
 import { eventsToMessages } from './history';
 
 /** Said to the model for a call that came after `finish` in the same response. */
-export const AFTER_FINISH_MESSAGE = 'This action was not executed because `finish` was called before it in the same response.';
+export const AFTER_FINISH_MESSAGE =
+  'This action was not executed because `finish` was called before it in the same response.';
 
 /** How one step ended: keep going, or stop in a state that waits for the user. */
 export interface StepResult {
@@ -26,7 +27,10 @@ export async function runStep(ctx: AgentRunContext): Promise<StepResult> {
   const history = ctx.events.all();
   const promptSeq = history[history.length - 1]?.seq ?? 0;
   const response = await ctx.llm.complete(
-    { messages: [{ role: 'system', content: ctx.systemPrompt }, ...eventsToMessages(history)], tools: [...TOOL_DEFINITIONS] },
+    {
+      messages: [{ role: 'system', content: ctx.systemPrompt }, ...eventsToMessages(history)],
+      tools: [...TOOL_DEFINITIONS],
+    },
     ctx.signal,
   );
   if (response.toolCalls.length === 0) {
@@ -65,17 +69,27 @@ async function recordToolCalls(ctx: AgentRunContext, response: LlmResponse): Pro
   for (const { call, parsed } of calls) {
     const ids = { actionId: randomUUID(), toolName: call.name, toolCallId: call.id };
     if (parsed.ok) {
-      actions.push(await emit(ctx.events, { type: 'action', source: 'agent', ...ids, thought, action: parsed.action }));
+      actions.push(
+        await emit(ctx.events, { type: 'action', source: 'agent', ...ids, thought, action: parsed.action }),
+      );
       thought = '';
     } else {
-      await emit(ctx.events, { type: 'observation', source: 'environment', ...ids, observation: { type: 'tool_error', message: parsed.message } });
+      await emit(ctx.events, {
+        type: 'observation',
+        source: 'environment',
+        ...ids,
+        observation: { type: 'tool_error', message: parsed.message },
+      });
     }
   }
   return actions;
 }
 
 /** Runs the recorded actions in order; returns the `finish` action when there was one. */
-async function executeActions(ctx: AgentRunContext, actions: readonly ActionEvent[]): Promise<FinishAction | undefined> {
+async function executeActions(
+  ctx: AgentRunContext,
+  actions: readonly ActionEvent[],
+): Promise<FinishAction | undefined> {
   let finish: FinishAction | undefined;
   for (const event of actions) {
     ctx.signal.throwIfAborted();

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationInfo, ConversationList, CreateConversationRequest, Event, EventsPage, EventsPageQuery } from '@handoff/protocol';
+import type {
+  ConversationInfo,
+  ConversationList,
+  CreateConversationRequest,
+  Event,
+  EventsPage,
+  EventsPageQuery,
+} from '@handoff/protocol';
 import { ConversationIdSchema } from '@handoff/protocol';
 import type { AgentRunner } from '../agent/agent-context';
 import { DEFAULT_MAX_ITERATIONS, runAgent } from '../agent/agent-loop';
@@ -72,8 +79,9 @@ export class ConversationService {
       maxIterations: request.maxIterations ?? DEFAULT_MAX_ITERATIONS,
       createdAt: new Date().toISOString(),
     };
+    const llm = this.#options.llmClientFactory(route);
     await this.#store.save(stored);
-    const conversation = await this.#openConversation(stored, this.#options.llmClientFactory(route));
+    const conversation = await this.#openConversation(stored, llm);
     this.#options.logger.info('Conversation created', { conversationId: stored.id, model: stored.model });
     if (request.initialMessage !== undefined) await conversation.sendMessage(request.initialMessage);
     return conversation.info();
@@ -153,7 +161,15 @@ export class ConversationService {
       },
     });
     const { sandbox, logger } = this.#options;
-    const conversation = new Conversation({ stored, log, llm, sandbox, systemPrompt: this.#systemPrompt, runAgent: this.#options.runAgent ?? runAgent, logger });
+    const conversation = new Conversation({
+      stored,
+      log,
+      llm,
+      sandbox,
+      systemPrompt: this.#systemPrompt,
+      runAgent: this.#options.runAgent ?? runAgent,
+      logger,
+    });
     ref.conversation = conversation;
     this.#conversations.set(stored.id, conversation);
     return conversation;
@@ -177,6 +193,11 @@ export class ConversationService {
 
   #reloadedLlmClient(stored: StoredConversation): LlmClient {
     if (stored.hasApiKey) return new MissingApiKeyLlmClient();
-    return this.#options.llmClientFactory(resolveLlmRoute({ model: stored.model, ...(stored.baseUrl === undefined ? {} : { baseUrl: stored.baseUrl }) }));
+    return this.#options.llmClientFactory(
+      resolveLlmRoute({
+        model: stored.model,
+        ...(stored.baseUrl === undefined ? {} : { baseUrl: stored.baseUrl }),
+      }),
+    );
   }
 }

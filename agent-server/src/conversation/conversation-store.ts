@@ -59,7 +59,8 @@ export class ConversationStore {
       const folder = path.join(this.#root, entry.name);
       const result = await readStored(folder);
       if (typeof result === 'string') unreadable.push({ folder, reason: result });
-      else if (result.id !== entry.name) unreadable.push({ folder, reason: 'conversation.json names another id' });
+      else if (result.id !== entry.name)
+        unreadable.push({ folder, reason: 'conversation.json names another id' });
       else conversations.push(result);
     }
     return { conversations, unreadable };
@@ -68,7 +69,9 @@ export class ConversationStore {
 
 async function readStored(folder: string): Promise<StoredConversation | string> {
   try {
-    const parsed = StoredConversationSchema.safeParse(JSON.parse(await readFile(path.join(folder, 'conversation.json'), 'utf8')));
+    const parsed = StoredConversationSchema.safeParse(
+      JSON.parse(await readFile(path.join(folder, 'conversation.json'), 'utf8')),
+    );
     return parsed.success ? parsed.data : 'conversation.json does not match its schema';
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

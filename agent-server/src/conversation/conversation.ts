@@ -67,7 +67,14 @@ export class Conversation {
   /** The conversation as the API reports it. */
   info(): ConversationInfo {
     const stored = this.#parts.stored;
-    return { id: stored.id, state: this.#state, model: stored.model, lastSeq: this.log.lastSeq, createdAt: stored.createdAt, updatedAt: this.#updatedAt };
+    return {
+      id: stored.id,
+      state: this.#state,
+      model: stored.model,
+      lastSeq: this.log.lastSeq,
+      createdAt: stored.createdAt,
+      updatedAt: this.#updatedAt,
+    };
   }
 
   /** Appends a user message and makes sure an agent run will read it. */
@@ -154,7 +161,14 @@ export class Conversation {
 
   #runContext(): Omit<Parameters<AgentRunner>[0], 'signal'> {
     const { llm, sandbox, systemPrompt, logger, stored } = this.#parts;
-    return { events: this.log, llm, sandbox, systemPrompt, maxIterations: stored.maxIterations, logger: logger.child({ conversationId: this.id }) };
+    return {
+      events: this.log,
+      llm,
+      sandbox,
+      systemPrompt,
+      maxIterations: stored.maxIterations,
+      logger: logger.child({ conversationId: this.id }),
+    };
   }
 
   #hasUserMessageAfter(seq: number): boolean {

@@ -40,7 +40,9 @@ export class EventBus {
       this.#listeners.set(conversationId, listeners);
     }
     if (listeners.size >= this.#max) {
-      throw new TooManySubscribersError(`Conversation ${conversationId} already has ${this.#max} subscribers.`);
+      throw new TooManySubscribersError(
+        `Conversation ${conversationId} already has ${this.#max} subscribers.`,
+      );
     }
     const wrapped: EventListener = (event) => {
       listener(event);
@@ -48,7 +50,8 @@ export class EventBus {
     listeners.add(wrapped);
     return () => {
       listeners.delete(wrapped);
-      if (listeners.size === 0 && this.#listeners.get(conversationId) === listeners) this.#listeners.delete(conversationId);
+      if (listeners.size === 0 && this.#listeners.get(conversationId) === listeners)
+        this.#listeners.delete(conversationId);
     };
   }
 

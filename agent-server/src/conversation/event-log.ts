@@ -83,11 +83,19 @@ export class EventLog {
 
   /** Assigns `id`, `seq` and `timestamp`, writes the event, then publishes it. */
   append(draft: EventDraft): Promise<Event> {
-    const event = { ...draft, id: randomUUID(), seq: this.#nextSeq, timestamp: this.#now().toISOString() } as Event;
+    const event = {
+      ...draft,
+      id: randomUUID(),
+      seq: this.#nextSeq,
+      timestamp: this.#now().toISOString(),
+    } as Event;
     this.#nextSeq += 1;
     const written = this.#tail.then(async () => {
       // After a failed write the seq sequence on disk has a hole; refuse rather than widen it.
-      if (this.#failure !== undefined) throw new Error('The event log stopped accepting events after a failed write.', { cause: this.#failure });
+      if (this.#failure !== undefined)
+        throw new Error('The event log stopped accepting events after a failed write.', {
+          cause: this.#failure,
+        });
       try {
         await appendFile(this.#file, `${JSON.stringify(event)}\n`, 'utf8');
       } catch (error) {
@@ -116,7 +124,10 @@ export class EventLog {
 }
 
 function matches(event: Event, filter: EventFilter): boolean {
-  return (filter.type === undefined || event.type === filter.type) && (filter.source === undefined || event.source === filter.source);
+  return (
+    (filter.type === undefined || event.type === filter.type) &&
+    (filter.source === undefined || event.source === filter.source)
+  );
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -149,7 +160,9 @@ async function loadEvents(file: string): Promise<Event[]> {
     const isLast = index === complete.length - 1 && lines[lines.length - 1] === '';
     if (event === undefined || event.seq !== events.length + 1) {
       if (isLast) break;
-      throw new EventLogCorruptError(`${file}: line ${index + 1} is not the event with seq ${events.length + 1}.`);
+      throw new EventLogCorruptError(
+        `${file}: line ${index + 1} is not the event with seq ${events.length + 1}.`,
+      );
     }
     events.push(event);
     goodBytes += Buffer.byteLength(line, 'utf8') + 1;

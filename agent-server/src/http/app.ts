@@ -34,7 +34,12 @@ function logRequests(logger: Logger): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    logger.info('HTTP request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+    logger.info('HTTP request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
   };
 }
 
@@ -51,7 +56,10 @@ export function createApp(options: AppOptions): Hono {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new AgentServerError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+        throw new AgentServerError(
+          'payload_too_large',
+          `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+        );
       },
     }),
   );

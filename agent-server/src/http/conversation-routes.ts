@@ -20,7 +20,14 @@ function conversationId(c: Context): string {
 /** `/api/conversations` routes: each parses, delegates to the service and answers. */
 export function conversationRoutes(service: ConversationService) {
   return new Hono()
-    .post('/', async (c) => c.json(await service.create(await readJsonBody(c, CreateConversationRequestSchema, 'create-conversation request')), 201))
+    .post('/', async (c) =>
+      c.json(
+        await service.create(
+          await readJsonBody(c, CreateConversationRequestSchema, 'create-conversation request'),
+        ),
+        201,
+      ),
+    )
     .get('/', (c) => c.json(service.list()))
     .get('/:id', (c) => c.json(service.get(conversationId(c))))
     .post('/:id/messages', async (c) => {

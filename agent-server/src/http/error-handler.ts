@@ -20,7 +20,10 @@ export function createErrorHandler(logger: Logger): (error: Error, c: Context) =
       return c.json(errorBody('payload_too_large', 'The request body is too large.'), 413);
     }
     logger.error('Unhandled error in a route', { method: c.req.method, path: c.req.path, error });
-    return c.json(errorBody('internal_error', 'Something unexpected broke in the agent server; its log has the details.'), 500);
+    return c.json(
+      errorBody('internal_error', 'Something unexpected broke in the agent server; its log has the details.'),
+      500,
+    );
   };
 }
 

@@ -12,7 +12,9 @@ export async function readJsonBody<T>(c: Context, schema: z.ZodType<T>, what: st
   try {
     raw = await c.req.json();
   } catch (error) {
-    throw new AgentServerError('invalid_request', `Invalid ${what}: the body is not valid JSON.`, { cause: error });
+    throw new AgentServerError('invalid_request', `Invalid ${what}: the body is not valid JSON.`, {
+      cause: error,
+    });
   }
   return parseWith(schema, raw, what);
 }

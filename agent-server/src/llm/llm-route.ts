@@ -32,13 +32,22 @@ export function resolveLlmRoute(config: LlmConfig): LlmRoute {
   const model = config.model.slice(slash + 1);
   if (!isSupported(provider)) {
     const supported = SUPPORTED_LLM_PROVIDERS.map((p) => `"${p}/<model>"`).join(', ');
-    throw new AgentServerError('invalid_request', `Unsupported model provider "${provider}". Supported: ${supported}.`);
+    throw new AgentServerError(
+      'invalid_request',
+      `Unsupported model provider "${provider}". Supported: ${supported}.`,
+    );
   }
   if (provider === 'openai-compatible' && config.baseUrl === undefined) {
-    throw new AgentServerError('invalid_request', 'An "openai-compatible/<model>" model needs llm.baseUrl, the endpoint of the server.');
+    throw new AgentServerError(
+      'invalid_request',
+      'An "openai-compatible/<model>" model needs llm.baseUrl, the endpoint of the server.',
+    );
   }
   if (provider === 'openai' && config.baseUrl === undefined && config.apiKey === undefined) {
-    throw new AgentServerError('invalid_request', 'An "openai/<model>" model needs llm.apiKey (or llm.baseUrl for a proxy that needs none).');
+    throw new AgentServerError(
+      'invalid_request',
+      'An "openai/<model>" model needs llm.apiKey (or llm.baseUrl for a proxy that needs none).',
+    );
   }
   return { provider, model, baseUrl: config.baseUrl, apiKey: config.apiKey };
 }

@@ -7,7 +7,16 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { Logger } from '../logger';
 import { redactText, silentLogger } from '../logger';
-import type { LlmClient, LlmErrorKind, LlmMessage, LlmRequest, LlmResponse, LlmStreamHandlers, LlmToolCall, LlmToolDefinition } from './llm-client';
+import type {
+  LlmClient,
+  LlmErrorKind,
+  LlmMessage,
+  LlmRequest,
+  LlmResponse,
+  LlmStreamHandlers,
+  LlmToolCall,
+  LlmToolDefinition,
+} from './llm-client';
 import { LlmError } from './llm-client';
 import type { LlmRoute } from './llm-route';
 
@@ -36,7 +45,8 @@ export class OpenAiLlmClient implements LlmClient {
     this.#apiKey = route.apiKey;
     // Everything is passed explicitly so the SDK never falls back to OPENAI_* variables.
     this.#client = new OpenAI({
-      apiKey: route.apiKey ?? null,
+      // The SDK insists on a key; a keyless server gets a placeholder that is never sent (below).
+      apiKey: route.apiKey ?? 'no-key',
       baseURL: route.baseUrl ?? 'https://api.openai.com/v1',
       organization: null,
       project: null,
@@ -62,7 +72,11 @@ export class OpenAiLlmClient implements LlmClient {
     });
   }
 
-  async complete(request: LlmRequest, signal: AbortSignal, handlers: LlmStreamHandlers = {}): Promise<LlmResponse> {
+  async complete(
+    request: LlmRequest,
+    signal: AbortSignal,
+    handlers: LlmStreamHandlers = {},
+  ): Promise<LlmResponse> {
     try {
       const stream = await this.#client.chat.completions.create(
         {
@@ -113,7 +127,10 @@ function toOpenAiMessage(message: LlmMessage): ChatCompletionMessageParam {
 }
 
 function toOpenAiTool(tool: LlmToolDefinition): ChatCompletionFunctionTool {
-  return { type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } };
+  return {
+    type: 'function',
+    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+  };
 }
 
 /** Assembles streamed deltas: text in order, tool calls by `index` (id and name first, arguments in pieces). */
@@ -145,9 +162,16 @@ export class CompletionAccumulator {
       .sort(([a], [b]) => a - b)
       .map(([, call]) => ({ ...call, id: call.id || `call_${randomUUID()}` }));
     if (toolCalls.some((call) => call.name === '')) {
-      throw new LlmError('invalid_response', 'The model provider streamed a tool call without a function name.');
+      throw new LlmError(
+        'invalid_response',
+        'The model provider streamed a tool call without a function name.',
+      );
     }
-    return { text: this.#text, toolCalls, ...(this.#finishReason === undefined ? {} : { finishReason: this.#finishReason }) };
+    return {
+      text: this.#text,
+      toolCalls,
+      ...(this.#finishReason === undefined ? {} : { finishReason: this.#finishReason }),
+    };
   }
 }
 
@@ -171,7 +195,10 @@ const KIND_LABEL: Record<LlmErrorKind, string> = {
 
 function providerMessage(error: { error: unknown; message: string }): string {
   const body = error.error;
-  const text = typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string' ? body.message : error.message;
+  const text =
+    typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string'
+      ? body.message
+      : error.message;
   return redactText(text).slice(0, 500);
 }
 
@@ -180,10 +207,16 @@ export function toLlmError(error: unknown, apiKey?: string): LlmError {
   const scrub = (text: string): string => (apiKey ? text.split(apiKey).join('[redacted]') : text);
   if (error instanceof LlmError) return error;
   if (error instanceof APIConnectionTimeoutError) {
-    return new LlmError('timeout', 'The model provider did not answer in time (timed out).', { cause: error });
+    return new LlmError('timeout', 'The model provider did not answer in time (timed out).', {
+      cause: error,
+    });
   }
   if (error instanceof APIConnectionError) {
-    return new LlmError('connection', scrub(`Could not connect to the model provider: ${redactText(error.message)}`), { cause: error });
+    return new LlmError(
+      'connection',
+      scrub(`Could not connect to the model provider: ${redactText(error.message)}`),
+      { cause: error },
+    );
   }
   if (error instanceof APIError && typeof error.status === 'number') {
     const kind = kindOfStatus(error.status);

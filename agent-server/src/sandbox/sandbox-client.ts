@@ -97,7 +97,9 @@ export class HttpSandboxClient implements SandboxClient {
   }
 
   async execute(action: SandboxAction, options: ExecuteOptions): Promise<Observation> {
-    const timeout = AbortSignal.timeout(((action.timeoutSec ?? this.#defaultTimeoutSec) + this.#graceSec) * 1000);
+    const timeout = AbortSignal.timeout(
+      ((action.timeoutSec ?? this.#defaultTimeoutSec) + this.#graceSec) * 1000,
+    );
     const signal = AbortSignal.any([options.signal, timeout]);
     const body: ExecuteActionRequest = { action };
     let response: Response;
@@ -105,15 +107,22 @@ export class HttpSandboxClient implements SandboxClient {
     try {
       response = await this.#fetch(this.#url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SESSION_API_KEY_HEADER]: this.#key, 'X-Request-Id': options.requestId },
+        headers: {
+          'content-type': 'application/json',
+          [SESSION_API_KEY_HEADER]: this.#key,
+          'X-Request-Id': options.requestId,
+        },
         body: JSON.stringify(body),
         signal,
       });
       text = await response.text();
     } catch (error) {
       if (options.signal.aborted) throw error;
-      if (timeout.aborted) throw new SandboxTimeoutError('The action server did not answer in time.', { cause: error });
-      throw new SandboxConnectionError(`Could not reach the action server: ${describeCause(error)}`, { cause: error });
+      if (timeout.aborted)
+        throw new SandboxTimeoutError('The action server did not answer in time.', { cause: error });
+      throw new SandboxConnectionError(`Could not reach the action server: ${describeCause(error)}`, {
+        cause: error,
+      });
     }
     if (!response.ok) throw errorFromResponse(response.status, text);
     return parseObservation(text);
@@ -127,12 +136,15 @@ function parseObservation(text: string): Observation {
   } catch {
     // Falls through to the error below: not JSON.
   }
-  throw new SandboxInvalidResponseError('The action server answered with a body that is not an execute-action response.');
+  throw new SandboxInvalidResponseError(
+    'The action server answered with a body that is not an execute-action response.',
+  );
 }
 
 function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause;
-  if (cause instanceof Error) return `${error.message} (${(cause as NodeJS.ErrnoException).code ?? cause.message})`;
+  if (cause instanceof Error)
+    return `${error.message} (${(cause as NodeJS.ErrnoException).code ?? cause.message})`;
   return error.message;
 }

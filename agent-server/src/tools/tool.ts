@@ -29,10 +29,14 @@ export function parseArguments<T>(
   args: Record<string, unknown>,
 ): { ok: true; value: T } | { ok: false; message: string } {
   const missing = required.find((name) => !(name in args));
-  if (missing !== undefined) return { ok: false, message: `Missing required argument "${missing}" in tool call ${toolName}` };
+  if (missing !== undefined)
+    return { ok: false, message: `Missing required argument "${missing}" in tool call ${toolName}` };
   const parsed = schema.safeParse(args);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
   const where = issue?.path.map(String).join('.') ?? '';
-  return { ok: false, message: `Invalid value for argument "${where}" in tool call ${toolName}: ${issue?.message ?? 'invalid'}` };
+  return {
+    ok: false,
+    message: `Invalid value for argument "${where}" in tool call ${toolName}: ${issue?.message ?? 'invalid'}`,
+  };
 }

@@ -8,7 +8,15 @@ import {
   errorBody,
   invalidRequestBody,
 } from '@handoff/protocol';
-import type { ClientFrame, ErrorBody, Event, EventsPage, EventsPageQuery, HelloFrame, ServerFrame } from '@handoff/protocol';
+import type {
+  ClientFrame,
+  ErrorBody,
+  Event,
+  EventsPage,
+  EventsPageQuery,
+  HelloFrame,
+  ServerFrame,
+} from '@handoff/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { TooManySubscribersError } from '../conversation/event-bus';
 import { AgentServerError, conversationNotFound } from '../errors';
@@ -80,7 +88,10 @@ export class EventSocketSession {
       return;
     }
     this.#handshakeTimer = setTimeout(() => {
-      this.#fail(SocketCloseCode.HANDSHAKE_TIMEOUT, errorBody('invalid_request', 'No hello frame within the handshake timeout.'));
+      this.#fail(
+        SocketCloseCode.HANDSHAKE_TIMEOUT,
+        errorBody('invalid_request', 'No hello frame within the handshake timeout.'),
+      );
     }, this.#o.handshakeTimeoutMs);
   }
 
@@ -105,7 +116,11 @@ export class EventSocketSession {
     if (!this.#accepted) {
       clearTimeout(this.#handshakeTimer);
       if ('code' in frame) this.#fail(SocketCloseCode.INVALID_FRAME, frame);
-      else if (frame.type !== 'hello') this.#fail(SocketCloseCode.INVALID_FRAME, errorBody('invalid_request', 'The first frame must be a hello frame.'));
+      else if (frame.type !== 'hello')
+        this.#fail(
+          SocketCloseCode.INVALID_FRAME,
+          errorBody('invalid_request', 'The first frame must be a hello frame.'),
+        );
       else this.#handshake(frame);
       return;
     }
@@ -117,16 +132,30 @@ export class EventSocketSession {
     const { conversationId, headerKey, sessionApiKey, port } = this.#o;
     const key = headerKey ?? hello.sessionApiKey;
     if (key === undefined || !constantTimeEqual(key, sessionApiKey)) {
-      this.#fail(SocketCloseCode.AUTH_FAILED, errorBody('unauthorized', 'Missing or wrong session key: send the X-Session-API-Key header or sessionApiKey in hello.'));
+      this.#fail(
+        SocketCloseCode.AUTH_FAILED,
+        errorBody(
+          'unauthorized',
+          'Missing or wrong session key: send the X-Session-API-Key header or sessionApiKey in hello.',
+        ),
+      );
       return;
     }
     const compatibility = checkCompatibility(hello.protocolVersion);
     if (!compatibility.compatible) {
-      this.#fail(SocketCloseCode.INCOMPATIBLE_PROTOCOL, errorBody('incompatible_protocol', compatibility.reason));
+      this.#fail(
+        SocketCloseCode.INCOMPATIBLE_PROTOCOL,
+        errorBody('incompatible_protocol', compatibility.reason),
+      );
       return;
     }
     if (!port.has(conversationId)) {
-      this.#fail(SocketCloseCode.CONVERSATION_NOT_FOUND, conversationNotFound(ConversationIdSchema.safeParse(conversationId).success ? conversationId : undefined).toBody());
+      this.#fail(
+        SocketCloseCode.CONVERSATION_NOT_FOUND,
+        conversationNotFound(
+          ConversationIdSchema.safeParse(conversationId).success ? conversationId : undefined,
+        ).toBody(),
+      );
       return;
     }
     this.#replayThenTail(hello.afterSeq ?? 0);
@@ -147,13 +176,21 @@ export class EventSocketSession {
       });
     } catch (error) {
       if (!(error instanceof TooManySubscribersError)) throw error;
-      this.#fail(TRY_AGAIN_LATER, errorBody('conversation_busy', 'Too many sockets follow this conversation; try again later.'));
+      this.#fail(
+        TRY_AGAIN_LATER,
+        errorBody('conversation_busy', 'Too many sockets follow this conversation; try again later.'),
+      );
       return;
     }
     this.#accepted = true;
     this.#lastSentSeq = afterSeq;
-    this.#send({ type: 'welcome', protocolVersion: PROTOCOL_VERSION, conversationId: id, lastSeq: port.lastSeq(id) });
-    for (let cursor: number | undefined = afterSeq; cursor !== undefined; ) {
+    this.#send({
+      type: 'welcome',
+      protocolVersion: PROTOCOL_VERSION,
+      conversationId: id,
+      lastSeq: port.lastSeq(id),
+    });
+    for (let cursor: number | undefined = afterSeq; cursor !== undefined;) {
       const page = port.readEvents(id, { afterSeq: cursor, limit: REPLAY_PAGE_SIZE });
       for (const event of page.items) this.#sendEvent(event);
       cursor = page.nextAfterSeq;
@@ -167,7 +204,10 @@ export class EventSocketSession {
     let done: Promise<unknown>;
     switch (frame.type) {
       case 'hello':
-        this.#send({ type: 'error', error: errorBody('invalid_request', 'hello was already received on this socket.') });
+        this.#send({
+          type: 'error',
+          error: errorBody('invalid_request', 'hello was already received on this socket.'),
+        });
         return;
       case 'send_message':
         done = port.sendMessage(id, frame.text);
@@ -182,7 +222,13 @@ export class EventSocketSession {
         return;
       }
       this.#o.logger.error('Event socket frame failed', { conversationId: id, frame: frame.type, error });
-      this.#send({ type: 'error', error: errorBody('internal_error', 'The frame could not be handled; the agent server log has the details.') });
+      this.#send({
+        type: 'error',
+        error: errorBody(
+          'internal_error',
+          'The frame could not be handled; the agent server log has the details.',
+        ),
+      });
     });
   }
 
@@ -196,7 +242,9 @@ export class EventSocketSession {
     const { ws } = this.#o;
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.#o.logger.warn('Event socket client too slow; cutting it off', { conversationId: this.#o.conversationId });
+      this.#o.logger.warn('Event socket client too slow; cutting it off', {
+        conversationId: this.#o.conversationId,
+      });
       ws.terminate();
       return;
     }

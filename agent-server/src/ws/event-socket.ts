@@ -72,10 +72,34 @@ export class EventSocketServer {
     return this.#sessions.size;
   }
 
-  /** Closes every socket with 1001 (going away) and stops accepting new ones. */
-  close(): void {
+  /**
+   * Closes every socket with 1001 (going away) and stops accepting new ones. Resolves once the
+   * clients have answered the close, or after `graceMs`, when the rest are cut off.
+   */
+  async close(graceMs = 1000): Promise<void> {
     clearInterval(this.#heartbeat);
-    for (const session of this.#sessions) session.close(SocketCloseCode.GOING_AWAY, 'The agent server is shutting down.');
+    const sockets = [...this.#wss.clients];
+    const allClosed = Promise.all(
+      sockets.map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === ws.CLOSED) resolve();
+            else
+              ws.once('close', () => {
+                resolve();
+              });
+          }),
+      ),
+    );
+    for (const session of this.#sessions)
+      session.close(SocketCloseCode.GOING_AWAY, 'The agent server is shutting down.');
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([allClosed, grace]);
+    clearTimeout(timer);
+    for (const ws of this.#wss.clients) ws.terminate();
     this.#wss.close();
   }
 }

@@ -58,7 +58,11 @@ const PARAMETERS = {
       description:
         'Optional. Sets a hard timeout in seconds for the command execution. If not provided, the command will use the default soft timeout behavior.',
     },
-    security_risk: { type: 'string', description: SECURITY_RISK_DESCRIPTION, enum: ['LOW', 'MEDIUM', 'HIGH'] },
+    security_risk: {
+      type: 'string',
+      description: SECURITY_RISK_DESCRIPTION,
+      enum: ['LOW', 'MEDIUM', 'HIGH'],
+    },
   },
   required: ['command'],
 };
@@ -82,13 +86,20 @@ function toAction(args: Record<string, unknown>): ToolParseResult {
   const { command, is_input: isInput, timeout } = parsed.value;
   if (isInput === true || isInput === 'true') return { ok: false, message: NO_RUNNING_COMMAND_FOR_INPUT };
   if (command.trim() === '') return { ok: false, message: NO_RUNNING_COMMAND_FOR_LOGS };
-  const action: RunCommandAction = { type: 'run_command', command, ...(timeout === undefined ? {} : { timeoutSec: timeout }) };
+  const action: RunCommandAction = {
+    type: 'run_command',
+    command,
+    ...(timeout === undefined ? {} : { timeoutSec: timeout }),
+  };
   return { ok: true, action };
 }
 
 function toArguments(action: Action): Record<string, unknown> {
   if (action.type !== 'run_command') throw new Error(`execute_bash cannot replay a ${action.type} action.`);
-  return { command: action.command, ...(action.timeoutSec === undefined ? {} : { timeout: action.timeoutSec }) };
+  return {
+    command: action.command,
+    ...(action.timeoutSec === undefined ? {} : { timeout: action.timeoutSec }),
+  };
 }
 
 /** `execute_bash`: runs a command in the sandbox. */

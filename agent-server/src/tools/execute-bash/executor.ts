@@ -26,6 +26,8 @@ export async function executeBash(
  */
 export function formatRunCommandObservation(observation: RunCommandObservation): string {
   const output = observation.output.replace(/\n+$/, '');
-  const suffix = observation.timedOut ? '' : `\n[The command completed with exit code ${observation.exitCode}.]`;
+  const suffix = observation.timedOut
+    ? ''
+    : `\n[The command completed with exit code ${observation.exitCode}.]`;
   return `${output}${suffix}\n[Current working directory: ${observation.cwd}]`;
 }

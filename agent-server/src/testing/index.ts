@@ -1,0 +1,17 @@
+export { ScriptedLlmClient } from './scripted-llm-client';
+export type { ScriptedLlmStep, ScriptedToolCall } from './scripted-llm-client';
+export {
+  FakeSandboxClient,
+  FAKE_WORKSPACE,
+  echoHandler,
+  fakeRunCommandObservation,
+  hangingHandler,
+} from './fake-sandbox-client';
+export type { FakeSandboxHandler } from './fake-sandbox-client';
+export { startScriptedLlmServer } from './scripted-llm-server';
+export type {
+  RecordedLlmRequest,
+  ScriptedLlmServer,
+  ScriptedLlmTurn,
+  ScriptedServerToolCall,
+} from './scripted-llm-server';
