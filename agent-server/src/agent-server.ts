@@ -40,18 +40,7 @@ export interface RunningAgentServer {
 /** Wires the service, the HTTP API and the event socket on one HTTP server, and listens. */
 export async function startAgentServer(options: StartAgentServerOptions): Promise<RunningAgentServer> {
   const { config, logger } = options;
-  await mkdir(config.stateDir, { recursive: true });
-  const service = await ConversationService.open({
-    stateDir: config.stateDir,
-    workspace: config.workspace,
-    sandbox:
-      options.sandbox ??
-      new HttpSandboxClient({ baseUrl: config.actionServerUrl, sessionApiKey: config.sessionApiKey }),
-    llmClientFactory:
-      options.llmClientFactory ??
-      ((route) => createOpenAiLlmClient(route, { logger: logger.child({ component: 'openai' }) })),
-    logger,
-  });
+  const service = await openService(options);
   const app = createApp({ service, sessionApiKey: config.sessionApiKey, logger });
   const sockets = new EventSocketServer({
     port: service,
@@ -73,14 +62,30 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     service,
     close: () => {
-      closing ??= (async () => {
-        await service.close();
-        await sockets.close();
-        await closeServer(server);
-      })();
+      // The runs stop first, so their last events (`paused`) still reach the sockets.
+      closing ??= service
+        .close()
+        .then(() => sockets.close())
+        .then(() => closeServer(server));
       return closing;
     },
   };
+}
+
+async function openService(options: StartAgentServerOptions): Promise<ConversationService> {
+  const { config, logger } = options;
+  await mkdir(config.stateDir, { recursive: true });
+  return ConversationService.open({
+    stateDir: config.stateDir,
+    workspace: config.workspace,
+    sandbox:
+      options.sandbox ??
+      new HttpSandboxClient({ baseUrl: config.actionServerUrl, sessionApiKey: config.sessionApiKey }),
+    llmClientFactory:
+      options.llmClientFactory ??
+      ((route) => createOpenAiLlmClient(route, { logger: logger.child({ component: 'openai' }) })),
+    logger,
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

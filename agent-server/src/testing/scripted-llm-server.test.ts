@@ -46,15 +46,13 @@ describe('scripted LLM server', () => {
     ).text();
     const events = text.trim().split('\n\n');
     expect(events[events.length - 1]).toBe('data: [DONE]');
-    const chunks = events
-      .slice(0, -1)
-      .map(
-        (e) =>
-          JSON.parse(e.replace(/^data: /, '')) as {
-            object: string;
-            choices: { delta: Record<string, unknown>; finish_reason: string | null }[];
-          },
-      );
+    const chunks = events.slice(0, -1).map(
+      (e) =>
+        JSON.parse(e.replace(/^data: /, '')) as {
+          object: string;
+          choices: { delta: Record<string, unknown>; finish_reason: string | null }[];
+        },
+    );
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
     expect(chunks[0]?.choices[0]?.delta).toMatchObject({ role: 'assistant' });
     const toolDeltas = chunks.flatMap(

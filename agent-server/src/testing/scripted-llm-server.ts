@@ -48,46 +48,14 @@ const COMPLETIONS_PATHS = new Set(['/v1/chat/completions', '/chat/completions'])
 
 /** Starts the server on 127.0.0.1 and a free port. */
 export async function startScriptedLlmServer(script: readonly ScriptedLlmTurn[]): Promise<ScriptedLlmServer> {
-  const turns = [...script];
   const requests: RecordedLlmRequest[] = [];
-  let served = 0;
+  const handle = createHandler([...script], requests);
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => {
       if (!res.headersSent) sendError(res, 500, 'The scripted LLM server failed.', 'server_error');
       else res.destroy();
     });
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (req.method !== 'POST' || !COMPLETIONS_PATHS.has(path)) {
-      sendError(res, 404, `Unknown route ${req.method ?? ''} ${path}.`, 'invalid_request_error');
-      return;
-    }
-    const body = parseBody(await readBody(req));
-    if (body === undefined) {
-      sendError(res, 400, 'The request body is not a JSON object.', 'invalid_request_error');
-      return;
-    }
-    requests.push({ path, body, headers: req.headers });
-    served += 1;
-    const turn = turns.shift();
-    if (turn === undefined) {
-      sendError(
-        res,
-        500,
-        `Scripted LLM server: the script is exhausted (request ${served}).`,
-        'server_error',
-      );
-      return;
-    }
-    if (turn.delayMs !== undefined && !(await delay(turn.delayMs, req))) return;
-    if ('error' in turn)
-      sendError(res, turn.error.status, turn.error.message, turn.error.type ?? 'invalid_request_error');
-    else if (body['stream'] === true) sendStream(res, turn, String(body['model']));
-    else sendJson(res, 200, completion(turn, String(body['model'])));
-  }
-
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -100,6 +68,38 @@ export async function startScriptedLlmServer(script: readonly ScriptedLlmTurn[])
         });
         server.closeAllConnections();
       }),
+  };
+}
+
+/** Answers each chat-completions request with the next turn, recording it first. */
+function createHandler(turns: ScriptedLlmTurn[], requests: RecordedLlmRequest[]) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method !== 'POST' || !COMPLETIONS_PATHS.has(path)) {
+      sendError(res, 404, `Unknown route ${req.method ?? ''} ${path}.`, 'invalid_request_error');
+      return;
+    }
+    const body = parseBody(await readBody(req));
+    if (body === undefined) {
+      sendError(res, 400, 'The request body is not a JSON object.', 'invalid_request_error');
+      return;
+    }
+    requests.push({ path, body, headers: req.headers });
+    const turn = turns.shift();
+    if (turn === undefined) {
+      sendError(
+        res,
+        500,
+        `Scripted LLM server: the script is exhausted (request ${requests.length}).`,
+        'server_error',
+      );
+      return;
+    }
+    if (turn.delayMs !== undefined && !(await delay(turn.delayMs, req))) return;
+    if ('error' in turn)
+      sendError(res, turn.error.status, turn.error.message, turn.error.type ?? 'invalid_request_error');
+    else if (body['stream'] === true) sendStream(res, turn, String(body['model']));
+    else sendJson(res, 200, completion(turn, String(body['model'])));
   };
 }
 
