@@ -283,6 +283,43 @@ describe('event socket', () => {
     }
   });
 
+  it('terminates a client that stops answering pings', async () => {
+    const quick = await startAgentServer({
+      config: {
+        sessionApiKey: KEY,
+        host: '127.0.0.1',
+        port: 0,
+        workspace: '/w',
+        actionServerUrl: 'http://127.0.0.1:9',
+        stateDir: path.join(dir, 'quick'),
+      },
+      logger: silentLogger,
+      llmClientFactory: () => new ScriptedLlmClient([]),
+      sandbox: new FakeSandboxClient(),
+      heartbeatIntervalMs: 40,
+    });
+    try {
+      const info = await quick.service.create({
+        llm: { model: 'openai/gpt-4o', apiKey: 'sk-test-1234567890' },
+      });
+      const url = `${quick.url.replace('http', 'ws')}${eventSocketPath(info.id)}`;
+      const silent = new WebSocket(url, { headers: { [SESSION_API_KEY_HEADER]: KEY }, autoPong: false });
+      const silentOpened = new Promise((resolve) => silent.once('open', resolve));
+      const silentClosed = new Promise<number>((resolve) => silent.once('close', resolve));
+      const answering = new Client(url, { [SESSION_API_KEY_HEADER]: KEY });
+      await answering.opened;
+      answering.send(hello());
+      await silentOpened;
+      silent.send(JSON.stringify(hello()));
+      const code = await silentClosed;
+      expect(code).toBe(1006);
+      expect(answering.ws.readyState).toBe(WebSocket.OPEN);
+      answering.ws.close();
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('closes sockets with 1001 on shutdown', async () => {
     const id = await conversation();
     const client = new Client(socketUrl(id), { [SESSION_API_KEY_HEADER]: KEY });
