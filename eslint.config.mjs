@@ -42,7 +42,9 @@ const partBoundaries = {
         const target = path.resolve(path.dirname(file), spec);
         const part = topFolder(target);
         if (part !== own && PARTS.includes(part)) {
-          const intoTesting = path.relative(path.join(ROOT, part), target).startsWith(`src${path.sep}testing`);
+          const intoTesting = path
+            .relative(path.join(ROOT, part), target)
+            .startsWith(`src${path.sep}testing`);
           if (!(isHarness && intoTesting)) {
             why = `${own} must not import ${part}'s code ("${spec}"). Share it through @handoff/protocol, or talk to ${part} over its HTTP/WebSocket API.`;
           }
@@ -68,13 +70,18 @@ const partBoundaries = {
 
 /** File names are kebab-case (house style §6). */
 const kebabCaseFiles = {
-  meta: { type: 'suggestion', schema: [], messages: { name: 'File name "{{name}}" must be kebab-case, e.g. "event-log.ts".' } },
+  meta: {
+    type: 'suggestion',
+    schema: [],
+    messages: { name: 'File name "{{name}}" must be kebab-case, e.g. "event-log.ts".' },
+  },
   create(context) {
     return {
       Program(node) {
         const name = path.basename(context.filename);
         const stem = name.replace(/(\.d)?(\.[a-z]+)?\.(ts|tsx|mts|mjs|js|cjs)$/, '');
-        if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(stem)) context.report({ node, messageId: 'name', data: { name } });
+        if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(stem))
+          context.report({ node, messageId: 'name', data: { name } });
       },
     };
   },
@@ -89,7 +96,10 @@ export default tseslint.config(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', '*.ts', '*/*.mjs', '*/*.ts'] }, tsconfigRootDir: ROOT },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', '*.ts', '*/*.mjs', '*/*.ts'] },
+        tsconfigRootDir: ROOT,
+      },
       globals: { ...globals.node },
     },
     plugins: { handoff },
@@ -115,7 +125,12 @@ export default tseslint.config(
   },
   {
     files: ['extension/src/**'],
-    ignores: ['extension/src/extension.ts', 'extension/src/chat-view/**', 'extension/src/commands/**', 'extension/src/common/**'],
+    ignores: [
+      'extension/src/extension.ts',
+      'extension/src/chat-view/**',
+      'extension/src/commands/**',
+      'extension/src/common/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -123,7 +138,8 @@ export default tseslint.config(
           paths: [
             {
               name: 'vscode',
-              message: 'Only extension.ts, chat-view/, commands/ and common/ may import vscode; pass what you need in, so this stays testable without an Extension Host.',
+              message:
+                'Only extension.ts, chat-view/, commands/ and common/ may import vscode; pass what you need in, so this stays testable without an Extension Host.',
             },
           ],
         },

@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 const unit = (name: string) => ({
-  test: { name, root: `./${name}`, include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], exclude: ['**/*.docker.test.ts'] },
+  test: {
+    name,
+    root: `./${name}`,
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    exclude: ['**/*.docker.test.ts'],
+  },
 });
 
 export default defineConfig({
@@ -13,7 +18,15 @@ export default defineConfig({
       unit('agent-server'),
       unit('sandbox'),
       unit('runtime-api'),
-      { test: { name: 'e2e', root: './e2e', include: ['**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
+      {
+        test: {
+          name: 'e2e',
+          root: './e2e',
+          include: ['**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -2,7 +2,9 @@
 // Run from the part's folder. Native add-ons (and ws' optional speed-ups) stay external.
 import * as esbuild from 'esbuild';
 
-const [entry = 'src/main.ts', outfile = 'dist/main.js'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const [entry = 'src/main.ts', outfile = 'dist/main.js'] = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith('--'));
 const production = process.argv.includes('--production');
 
 await esbuild.build({
@@ -18,5 +20,7 @@ await esbuild.build({
   logLevel: 'warning',
   external: ['bufferutil', 'utf-8-validate', 'node-pty'],
   // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });

@@ -23,7 +23,11 @@ function loadOrCreateKey() {
 }
 
 const child = spawn(process.execPath, [path.join(root, 'runtime-api/dist/main.js')], {
-  env: { ...process.env, HANDOFF_RUNTIME_API_KEY: loadOrCreateKey(), HANDOFF_PROVIDER: process.env.HANDOFF_PROVIDER ?? 'process' },
+  env: {
+    ...process.env,
+    HANDOFF_RUNTIME_API_KEY: loadOrCreateKey(),
+    HANDOFF_PROVIDER: process.env.HANDOFF_PROVIDER ?? 'process',
+  },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 createInterface({ input: child.stdout }).once('line', (line) => {

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ExecuteActionResponseSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
 import { startScriptedLlmServer } from '../../agent-server/src/testing/scripted-llm-server';
-import { createConversation, EventStream, reachedState, startSandbox, stopSandbox } from '../../e2e/src/clients';
+import {
+  createConversation,
+  EventStream,
+  reachedState,
+  startSandbox,
+  stopSandbox,
+} from '../../e2e/src/clients';
 import { BUNDLES, REPO_ROOT, startService } from '../../e2e/src/services';
 import { startRuntimeStack } from '../../e2e/src/stack';
 import { summarize, time, type Timing } from './stats';
@@ -15,7 +21,9 @@ type Results = Record<string, { value: number; unit: string }>;
 function record(results: Results, name: string, timing: Timing): void {
   results[`${name}_median`] = { value: timing.median, unit: 'ms' };
   results[`${name}_p95`] = { value: timing.p95, unit: 'ms' };
-  console.log(`${name.padEnd(32)} median ${String(timing.median).padStart(8)} ms   p95 ${String(timing.p95).padStart(8)} ms   (n=${String(timing.samples)})`);
+  console.log(
+    `${name.padEnd(32)} median ${String(timing.median).padStart(8)} ms   p95 ${String(timing.p95).padStart(8)} ms   (n=${String(timing.samples)})`,
+  );
 }
 
 /** Cold start of a process sandbox (both services up and ready), and its stop, through runtime-api's HTTP API. */
@@ -47,17 +55,26 @@ async function benchBashRoundTrip(results: Results): Promise<void> {
   const workspace = path.join(dir, 'workspace');
   mkdirSync(workspace);
   const key = randomBytes(24).toString('base64url');
-  const server = await startService(BUNDLES.actionServer, { HANDOFF_SESSION_API_KEY: key, HANDOFF_WORKSPACE: workspace, HANDOFF_PORT: '0' });
+  const server = await startService(BUNDLES.actionServer, {
+    HANDOFF_SESSION_API_KEY: key,
+    HANDOFF_WORKSPACE: workspace,
+    HANDOFF_PORT: '0',
+  });
   try {
-    const samples = await time(100, async () => {
-      const response = await fetch(`${server.url}/execute_action`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [SESSION_API_KEY_HEADER]: key },
-        body: JSON.stringify({ action: { type: 'run_command', command: 'echo hi' } }),
-      });
-      const { observation } = ExecuteActionResponseSchema.parse(await response.json());
-      if (observation.type !== 'run_command' || observation.output !== 'hi\n') throw new Error('unexpected output');
-    }, 5);
+    const samples = await time(
+      100,
+      async () => {
+        const response = await fetch(`${server.url}/execute_action`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [SESSION_API_KEY_HEADER]: key },
+          body: JSON.stringify({ action: { type: 'run_command', command: 'echo hi' } }),
+        });
+        const { observation } = ExecuteActionResponseSchema.parse(await response.json());
+        if (observation.type !== 'run_command' || observation.output !== 'hi\n')
+          throw new Error('unexpected output');
+      },
+      5,
+    );
     record(results, 'bash_round_trip', summarize(samples));
   } finally {
     await server.stop();

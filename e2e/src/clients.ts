@@ -16,7 +16,11 @@ import {
 import WebSocket from 'ws';
 
 async function postJson(url: string, headers: Record<string, string>, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 async function expectOk(response: Response, what: string): Promise<unknown> {
@@ -26,18 +30,28 @@ async function expectOk(response: Response, what: string): Promise<unknown> {
 }
 
 /** Starts a sandbox through runtime-api. */
-export async function startSandbox(runtimeUrl: string, apiKey: string, request: StartSandboxRequest = {}): Promise<SandboxInfo> {
+export async function startSandbox(
+  runtimeUrl: string,
+  apiKey: string,
+  request: StartSandboxRequest = {},
+): Promise<SandboxInfo> {
   const response = await postJson(`${runtimeUrl}/start`, { [RUNTIME_API_KEY_HEADER]: apiKey }, request);
   return SandboxInfoSchema.parse(await expectOk(response, 'POST /start'));
 }
 
 /** Stops a sandbox through runtime-api. */
 export async function stopSandbox(runtimeUrl: string, apiKey: string, id: string): Promise<void> {
-  await expectOk(await postJson(`${runtimeUrl}/stop`, { [RUNTIME_API_KEY_HEADER]: apiKey }, { id }), 'POST /stop');
+  await expectOk(
+    await postJson(`${runtimeUrl}/stop`, { [RUNTIME_API_KEY_HEADER]: apiKey }, { id }),
+    'POST /stop',
+  );
 }
 
 /** Creates a conversation on a sandbox's agent server. */
-export async function createConversation(sandbox: SandboxInfo, request: CreateConversationRequest): Promise<ConversationInfo> {
+export async function createConversation(
+  sandbox: SandboxInfo,
+  request: CreateConversationRequest,
+): Promise<ConversationInfo> {
   const response = await postJson(
     `${sandbox.agentServerUrl}/api/conversations`,
     { [SESSION_API_KEY_HEADER]: sandbox.sessionApiKey },
@@ -57,7 +71,13 @@ export class EventStream {
     const url = agentServerUrl.replace(/^http/, 'ws') + eventSocketPath(conversationId);
     this.socket = new WebSocket(url, { headers: { [SESSION_API_KEY_HEADER]: sessionApiKey } });
     this.socket.on('open', () => {
-      this.socket.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION, ...(afterSeq === undefined ? {} : { afterSeq }) }));
+      this.socket.send(
+        JSON.stringify({
+          type: 'hello',
+          protocolVersion: PROTOCOL_VERSION,
+          ...(afterSeq === undefined ? {} : { afterSeq }),
+        }),
+      );
     });
     this.socket.on('message', (data: Buffer) => {
       this.frames.push(ServerFrameSchema.parse(JSON.parse(data.toString('utf8'))));
@@ -79,11 +99,16 @@ export class EventStream {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this)) {
       if (Date.now() > deadline) {
-        throw new Error(`Timed out; got ${JSON.stringify(this.events.map((e) => [e.seq, e.type]))}, close ${String(this.closeCode)}`);
+        throw new Error(
+          `Timed out; got ${JSON.stringify(this.events.map((e) => [e.seq, e.type]))}, close ${String(this.closeCode)}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }
@@ -91,7 +116,11 @@ export class EventStream {
   /** Closes the socket and waits for the close. */
   async close(): Promise<void> {
     if (this.socket.readyState === WebSocket.CLOSED) return;
-    const closed = new Promise<void>((resolve) => this.socket.once('close', () => { resolve(); }));
+    const closed = new Promise<void>((resolve) =>
+      this.socket.once('close', () => {
+        resolve();
+      }),
+    );
     this.socket.close(1000);
     await closed;
   }

@@ -30,9 +30,15 @@ describe('part boundaries are enforced by npm run lint', () => {
   });
 
   it('fails a deep import into the protocol and vscode outside the allowed folders', async () => {
-    const deep = await lintProbe('webview', "import { x } from '@handoff/protocol/src/errors';\nexport const y = x;\n");
+    const deep = await lintProbe(
+      'webview',
+      "import { x } from '@handoff/protocol/src/errors';\nexport const y = x;\n",
+    );
     expect(deep.some((m) => m.startsWith('handoff/part-boundaries') && m.includes('deep path'))).toBe(true);
-    const vscode = await lintProbe('extension', "import * as vscode from 'vscode';\nexport const y = vscode.version;\n");
+    const vscode = await lintProbe(
+      'extension',
+      "import * as vscode from 'vscode';\nexport const y = vscode.version;\n",
+    );
     expect(vscode.some((m) => m.startsWith('no-restricted-imports'))).toBe(true);
   }, 60_000);
 

@@ -44,7 +44,11 @@ export async function startService(
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     log = (log + chunk).slice(-200_000);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
   const port = await readReadyLine(child, exited, timeoutMs, () => log);
   return {
     url: `http://127.0.0.1:${port}`,

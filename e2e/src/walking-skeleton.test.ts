@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Event, SandboxInfo } from '@handoff/protocol';
-import { SocketCloseCode } from '@handoff/protocol';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '../../agent-server/src/testing/scripted-llm-server';
-import { createConversation, EventStream, reachedState, startSandbox, stopSandbox } from './clients';
+import { SocketCloseCode, type Event, type SandboxInfo } from '@handoff/protocol';
+import {
+  startScriptedLlmServer,
+  type ScriptedLlmServer,
+} from '../../agent-server/src/testing/scripted-llm-server';
+import { createConversation, EventStream, reachedState, startSandbox } from './clients';
 import { startRuntimeStack, type RuntimeStack } from './stack';
 
 const LLM_KEY = 'sk-e2e-secret-llm-key-0123456789';
@@ -10,7 +12,10 @@ const LLM_KEY = 'sk-e2e-secret-llm-key-0123456789';
 /** The scripted model: run the command the user asked for, then finish. */
 function echoScript(command: string) {
   return [
-    { text: 'I will run the command.', toolCalls: [{ name: 'execute_bash', arguments: { command, security_risk: 'LOW' } }] },
+    {
+      text: 'I will run the command.',
+      toolCalls: [{ name: 'execute_bash', arguments: { command, security_risk: 'LOW' } }],
+    },
     { toolCalls: [{ name: 'finish', arguments: { message: 'The command printed hello.' } }] },
   ];
 }
@@ -37,7 +42,7 @@ function digest(events: Event[]): string[] {
 
 describe('walking skeleton: runtime-api → sandbox → agent-server → LLM → WebSocket', () => {
   let stack: RuntimeStack;
-  let llm: ScriptedLlmServer;
+  let llm: ScriptedLlmServer | undefined;
   let sandbox: SandboxInfo;
 
   beforeAll(async () => {
@@ -46,9 +51,9 @@ describe('walking skeleton: runtime-api → sandbox → agent-server → LLM →
   });
 
   afterAll(async () => {
-    if (sandbox) await stopSandbox(stack.runtime.url, stack.apiKey, sandbox.id).catch(() => undefined);
+    // stack.close() stops runtime-api, which stops every sandbox it started.
     await llm?.close();
-    await stack?.close();
+    await stack.close();
   });
 
   it('runs "echo hello" and streams the events in order', async () => {
@@ -85,7 +90,7 @@ describe('walking skeleton: runtime-api → sandbox → agent-server → LLM →
   });
 
   it('resumes with afterSeq mid-stream and gets exactly the missing events', async () => {
-    await llm.close();
+    await llm?.close();
     llm = await startScriptedLlmServer(echoScript('sleep 1; echo hello'));
     const conversation = await createConversation(sandbox, {
       llm: { model: 'openai/gpt-4o', apiKey: LLM_KEY, baseUrl: llm.url },
@@ -117,7 +122,9 @@ describe('walking skeleton: runtime-api → sandbox → agent-server → LLM →
     const stream = new EventStream(sandbox.agentServerUrl, 'no-such-conversation', sandbox.sessionApiKey);
     await stream.until((s) => s.closeCode !== undefined);
     expect(stream.closeCode).toBe(SocketCloseCode.CONVERSATION_NOT_FOUND);
-    expect(stream.frames.find((f) => f.type === 'error')).toMatchObject({ error: { code: 'conversation_not_found' } });
+    expect(stream.frames.find((f) => f.type === 'error')).toMatchObject({
+      error: { code: 'conversation_not_found' },
+    });
   });
 
   it('refuses a wrong session key on the socket and the runtime key on every route', async () => {

@@ -14,18 +14,28 @@ export const ErrorCodeSchema = z.enum([
   'conversation_not_found',
   /** The sandbox does not exist (or was stopped). */
   'sandbox_not_found',
-  /** The sandbox exists but cannot serve right now. */
+  /** The sandbox exists but cannot serve right now (or the provider is shutting down). */
   'sandbox_unavailable',
+  /** A sandbox was asked for but could not be started; the details say which service failed. */
+  'sandbox_start_failed',
   /** No sandbox can be started: the configured limit is reached. */
   'pool_exhausted',
   /** The conversation is busy with another run. */
   'conversation_busy',
+  /** Too many sockets follow one conversation; try again later. */
+  'too_many_subscribers',
+  /** The agent used its iteration budget and stopped. */
+  'max_iterations_reached',
   /** The LLM provider failed or refused the request. */
   'llm_error',
   /** The action could not be executed by the sandbox. */
   'action_failed',
   /** The peer speaks an incompatible protocol version. */
   'incompatible_protocol',
+  /** A client could not reach a server at all (refused, reset, timed out). */
+  'connection_failed',
+  /** A setting or secret the user must provide is missing. */
+  'not_configured',
   /** Something unexpected broke on the server; the details are in its log. */
   'internal_error',
 ]);
@@ -55,10 +65,15 @@ export const HTTP_STATUS_BY_ERROR_CODE = {
   conversation_not_found: 404,
   sandbox_not_found: 404,
   sandbox_unavailable: 503,
+  sandbox_start_failed: 503,
   pool_exhausted: 503,
   conversation_busy: 409,
+  too_many_subscribers: 429,
+  max_iterations_reached: 409,
   llm_error: 502,
   action_failed: 500,
   incompatible_protocol: 400,
+  connection_failed: 502,
+  not_configured: 400,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;

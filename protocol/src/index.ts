@@ -1,4 +1,9 @@
-export { PROTOCOL_VERSION, MIN_COMPATIBLE_PROTOCOL_VERSION, PROTOCOL_VERSION_HEADER, checkCompatibility } from './version';
+export {
+  PROTOCOL_VERSION,
+  MIN_COMPATIBLE_PROTOCOL_VERSION,
+  PROTOCOL_VERSION_HEADER,
+  checkCompatibility,
+} from './version';
 export type { Compatibility } from './version';
 export { ConversationIdSchema, SandboxIdSchema, EventIdSchema, ActionIdSchema } from './ids';
 export type { ConversationId, SandboxId, EventId, ActionId } from './ids';
@@ -70,7 +75,11 @@ export type {
   EventsPageQuery,
   EventsPage,
 } from './channels/agent-http';
-export { AliveResponseSchema, ExecuteActionRequestSchema, ExecuteActionResponseSchema } from './channels/sandbox-http';
+export {
+  AliveResponseSchema,
+  ExecuteActionRequestSchema,
+  ExecuteActionResponseSchema,
+} from './channels/sandbox-http';
 export type { AliveResponse, ExecuteActionRequest, ExecuteActionResponse } from './channels/sandbox-http';
 export {
   SandboxStatusSchema,

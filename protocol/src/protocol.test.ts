@@ -11,11 +11,23 @@ import {
   checkCompatibility,
   CreateConversationRequestSchema,
 } from './index';
-import { aMessageEvent, anActionEvent, anAgentStateEvent, anErrorEvent, anObservationEvent } from './testing/builders';
+import {
+  aMessageEvent,
+  anActionEvent,
+  anAgentStateEvent,
+  anErrorEvent,
+  anObservationEvent,
+} from './testing/builders';
 
 describe('events', () => {
   it('accepts every builder and knows every type', () => {
-    const events = [aMessageEvent(), anActionEvent(), anObservationEvent(), anAgentStateEvent(), anErrorEvent()];
+    const events = [
+      aMessageEvent(),
+      anActionEvent(),
+      anObservationEvent(),
+      anAgentStateEvent(),
+      anErrorEvent(),
+    ];
     for (const e of events) expect(EventSchema.parse(e)).toEqual(e);
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(EVENT_TYPES));
   });
@@ -28,14 +40,18 @@ describe('events', () => {
 
 describe('socket frames', () => {
   it('parses hello and rejects a frame without type', () => {
-    expect(ClientFrameSchema.parse({ type: 'hello', protocolVersion: PROTOCOL_VERSION, afterSeq: 3 })).toMatchObject({ afterSeq: 3 });
+    expect(
+      ClientFrameSchema.parse({ type: 'hello', protocolVersion: PROTOCOL_VERSION, afterSeq: 3 }),
+    ).toMatchObject({ afterSeq: 3 });
     expect(ClientFrameSchema.safeParse({ text: 'hi' }).success).toBe(false);
     expect(ClientFrameSchema.safeParse({ type: 'send_message', text: '' }).success).toBe(false);
   });
 
   it('wraps events and errors', () => {
     expect(ServerFrameSchema.parse({ type: 'event', event: anActionEvent() }).type).toBe('event');
-    expect(ServerFrameSchema.parse({ type: 'error', error: { code: 'unauthorized', message: 'no' } }).type).toBe('error');
+    expect(
+      ServerFrameSchema.parse({ type: 'error', error: { code: 'unauthorized', message: 'no' } }).type,
+    ).toBe('error');
   });
 });
 
@@ -58,8 +74,17 @@ describe('REST DTOs', () => {
   });
 
   it('tells success and error responses apart on the webview channel', () => {
-    expect(HostToWebviewMessageSchema.parse({ type: 'response', id: 1, status: 'error', error: { code: 'internal_error', message: 'x' } })).toMatchObject({ status: 'error' });
-    expect(HostToWebviewMessageSchema.safeParse({ type: 'response', id: 1, status: 'error' }).success).toBe(false);
+    expect(
+      HostToWebviewMessageSchema.parse({
+        type: 'response',
+        id: 1,
+        status: 'error',
+        error: { code: 'internal_error', message: 'x' },
+      }),
+    ).toMatchObject({ status: 'error' });
+    expect(HostToWebviewMessageSchema.safeParse({ type: 'response', id: 1, status: 'error' }).success).toBe(
+      false,
+    );
   });
 });
 

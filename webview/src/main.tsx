@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { z } from 'zod';
 import { App } from './components/app';
 import { registerToolkit } from './components/toolkit';
 import { HostClient } from './host/host-client';
@@ -7,6 +8,8 @@ import { windowTransport } from './host/vscode-api';
 import { ChatStore } from './state/chat-store';
 import './styles.css';
 
+// The webview's CSP forbids eval; zod would otherwise probe `new Function` and log a violation.
+z.config({ jitless: true });
 registerToolkit();
 
 const client = new HostClient(windowTransport());

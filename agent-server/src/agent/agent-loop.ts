@@ -16,7 +16,7 @@ export const DEFAULT_MAX_ITERATIONS = 100;
  * The error code of the max-iterations stop. The protocol has no code of its own for it yet;
  * `internal_error` is the nearest, and the message says what happened.
  */
-export const MAX_ITERATIONS_ERROR_CODE: ErrorCode = 'internal_error';
+export const MAX_ITERATIONS_ERROR_CODE: ErrorCode = 'max_iterations_reached';
 
 /** The reason given when the agent was interrupted. */
 export const INTERRUPTED_REASON = 'Interrupted by the user.';

@@ -44,8 +44,6 @@ export interface EventSocketSessionOptions {
   handshakeTimeoutMs: number;
 }
 
-/** Standard close code "try again later" (RFC 6455 registry): too many subscribers. */
-export const TRY_AGAIN_LATER = 1013;
 const REPLAY_PAGE_SIZE = 500;
 // A client this far behind is cut off; it resumes with `afterSeq` when it reconnects.
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -177,8 +175,8 @@ export class EventSocketSession {
     } catch (error) {
       if (!(error instanceof TooManySubscribersError)) throw error;
       this.#fail(
-        TRY_AGAIN_LATER,
-        errorBody('conversation_busy', 'Too many sockets follow this conversation; try again later.'),
+        SocketCloseCode.TRY_AGAIN_LATER,
+        errorBody('too_many_subscribers', 'Too many sockets follow this conversation; try again later.'),
       );
       return;
     }

@@ -29,7 +29,7 @@ describe('errorFromResponse', () => {
 describe('toErrorBody', () => {
   it('keeps our errors and wraps unknown ones as internal_error', () => {
     expect(toErrorBody(new NotConfiguredError('Set it.'))).toEqual({
-      code: 'unauthorized',
+      code: 'not_configured',
       message: 'Set it.',
     });
     expect(toErrorBody(new Error('boom'))).toEqual({

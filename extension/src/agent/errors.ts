@@ -72,7 +72,7 @@ export class InternalServerError extends ApiError {
 export class ConnectionError extends HandoffError {
   override readonly name: string = 'ConnectionError';
   constructor(message: string, cause?: unknown) {
-    super('sandbox_unavailable', message, { cause });
+    super('connection_failed', message, { cause });
   }
 }
 /** Thrown when the server did not answer within the client's timeout. */
@@ -92,7 +92,7 @@ export class InvalidResponseError extends HandoffError {
 export class NotConfiguredError extends HandoffError {
   override readonly name = 'NotConfiguredError';
   constructor(message: string) {
-    super('unauthorized', message);
+    super('not_configured', message);
   }
 }
 

@@ -51,7 +51,7 @@ describe('relaySession', () => {
     webview.send({ type: 'request', id: 1, method: 'conversation/start', params: { text: 'go' } });
     await flush();
     const response = webview.responsesTo(1)[0];
-    expect(response).toMatchObject({ status: 'error', error: { code: 'unauthorized' } });
+    expect(response).toMatchObject({ status: 'error', error: { code: 'not_configured' } });
     expect(JSON.stringify(response)).toContain('Handoff: Set Runtime API Key');
     expect(webview.posted).toContainEqual({
       type: 'notification',

@@ -102,7 +102,12 @@ describe('WebviewBridge', () => {
     webview.send({ type: 'request', id: 5, method: 'conversation/start', params: { text: 'go' } });
     await flush();
     expect(webview.responsesTo(5)).toEqual([
-      { type: 'response', id: 5, status: 'error', error: { code: 'unauthorized', message: 'Set the key.' } },
+      {
+        type: 'response',
+        id: 5,
+        status: 'error',
+        error: { code: 'not_configured', message: 'Set the key.' },
+      },
     ]);
   });
 

@@ -98,6 +98,8 @@ export function eventSocketPath(conversationId: string): string {
 export const SocketCloseCode = {
   /** The server is shutting down; reconnect later. */
   GOING_AWAY: 1001,
+  /** Too many sockets follow this conversation; reconnect later. */
+  TRY_AGAIN_LATER: 1013,
   /** A frame was not JSON or did not match its schema. */
   INVALID_FRAME: 4000,
   /** The session key was missing or wrong. */

@@ -23,9 +23,13 @@ export const webviewRequests = {
 /** A request method name. */
 export type WebviewRequestName = keyof typeof webviewRequests;
 /** The params of a request. */
-export type WebviewRequestParams<M extends WebviewRequestName> = z.infer<(typeof webviewRequests)[M]['params']>;
+export type WebviewRequestParams<M extends WebviewRequestName> = z.infer<
+  (typeof webviewRequests)[M]['params']
+>;
 /** The result of a request. */
-export type WebviewRequestResult<M extends WebviewRequestName> = z.infer<(typeof webviewRequests)[M]['result']>;
+export type WebviewRequestResult<M extends WebviewRequestName> = z.infer<
+  (typeof webviewRequests)[M]['result']
+>;
 
 /** How the extension's link to the agent stands, as the chat shows it. */
 export const ConnectionStatusSchema = z.enum([
@@ -70,7 +74,10 @@ export const webviewNotifications = {
 export type WebviewNotificationName = keyof typeof webviewNotifications;
 
 const webviewRequestNames = Object.keys(webviewRequests) as [WebviewRequestName, ...WebviewRequestName[]];
-const hostNotificationNames = Object.keys(hostNotifications) as [HostNotificationName, ...HostNotificationName[]];
+const hostNotificationNames = Object.keys(hostNotifications) as [
+  HostNotificationName,
+  ...HostNotificationName[],
+];
 const webviewNotificationNames = Object.keys(webviewNotifications) as [
   WebviewNotificationName,
   ...WebviewNotificationName[],

@@ -7,7 +7,11 @@ import type { ObservationEvent } from '../events/observation-event';
 let counter = 0;
 function base(seq?: number): { id: string; seq: number; timestamp: string } {
   counter += 1;
-  return { id: `evt-${String(counter)}`, seq: seq ?? counter, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString() };
+  return {
+    id: `evt-${String(counter)}`,
+    seq: seq ?? counter,
+    timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString(),
+  };
 }
 
 /** A user message event; override any field. */
@@ -39,14 +43,27 @@ export function anObservationEvent(overrides: Partial<ObservationEvent> = {}): O
     actionId: 'act-1',
     toolName: 'execute_bash',
     toolCallId: 'call-1',
-    observation: { type: 'run_command', command: 'echo hello', exitCode: 0, output: 'hello\n', timedOut: false, cwd: '/workspace' },
+    observation: {
+      type: 'run_command',
+      command: 'echo hello',
+      exitCode: 0,
+      output: 'hello\n',
+      timedOut: false,
+      cwd: '/workspace',
+    },
     ...overrides,
   };
 }
 
 /** An agent-state-changed event; override any field. */
 export function anAgentStateEvent(overrides: Partial<AgentStateChangedEvent> = {}): AgentStateChangedEvent {
-  return { ...base(overrides.seq), source: 'environment', type: 'agent_state_changed', state: 'running', ...overrides };
+  return {
+    ...base(overrides.seq),
+    source: 'environment',
+    type: 'agent_state_changed',
+    state: 'running',
+    ...overrides,
+  };
 }
 
 /** An error event; override any field. */

@@ -6,7 +6,7 @@ import type { SandboxId, SandboxInfo, StartSandboxRequest } from '@handoff/proto
  * `AbstractDeployment` and OpenHands' `SandboxService`; picked by configuration in `create-provider.ts`.
  *
  * Failures are `RuntimeApiError`s: `pool_exhausted` when the limit is reached, `sandbox_not_found`
- * for an unknown id, `sandbox_unavailable` when a sandbox cannot be started.
+ * for an unknown id, `sandbox_start_failed` when a sandbox cannot be started, `sandbox_unavailable` once closed.
  */
 export interface SandboxProvider {
   /** The provider's name, reported as `SandboxInfo.provider`. */

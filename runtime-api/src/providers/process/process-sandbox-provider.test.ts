@@ -180,7 +180,7 @@ describe('ProcessSandboxProvider', () => {
   it('fails clearly when the action server crashes, leaving nothing behind', async () => {
     const { provider } = makeProvider({ actionServerEntry: FIXTURE_ENTRIES.crashOnStart });
     const error = await startError(provider.start({}));
-    expect(error.code).toBe('sandbox_unavailable');
+    expect(error.code).toBe('sandbox_start_failed');
     expect(error.message).toContain('action-server exited (exit code 1) before it was ready');
     expect(error.message).toContain('HANDOFF_WORKSPACE is not writable');
     expect(await provider.list()).toEqual([]);
@@ -216,7 +216,7 @@ describe('ProcessSandboxProvider', () => {
     });
     const pidLog = path.join(root, 'pids.log');
     const error = await startError(provider.start({ environment: { FIXTURE_PID_LOG: pidLog } }));
-    expect(error.code).toBe('sandbox_unavailable');
+    expect(error.code).toBe('sandbox_start_failed');
     expect(error.message).toContain('did not start within 1000 ms');
     expect(error.message).toContain('action-server never printed its ready line');
     const pids = await pidsIn(pidLog);

@@ -210,7 +210,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
         await access(entry);
       } catch (error) {
         throw new RuntimeApiError(
-          'sandbox_unavailable',
+          'sandbox_start_failed',
           `The ${name} is not built: ${entry} does not exist. Run \`npm run build\` first.`,
           { cause: error },
         );
@@ -260,7 +260,7 @@ function snapshot(sandbox: ProcessSandbox): SandboxInfo {
 
 function stoppedWhileStarting(sandbox: ProcessSandbox): RuntimeApiError {
   return new RuntimeApiError(
-    'sandbox_unavailable',
+    'sandbox_start_failed',
     `Sandbox ${sandbox.info.id} was stopped before it finished starting.`,
   );
 }
@@ -272,7 +272,7 @@ async function makeFolders(...folders: string[]): Promise<void> {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new RuntimeApiError(
-        'sandbox_unavailable',
+        'sandbox_start_failed',
         `Could not create the sandbox folder ${folder}: ${reason}`,
         {
           cause: error,

@@ -83,7 +83,7 @@ export class ServiceProcess {
   }
 
   /**
-   * Resolves with the port from the service's ready line. Rejects with `sandbox_unavailable` when the
+   * Resolves with the port from the service's ready line. Rejects with `sandbox_start_failed` when the
    * service exits first (with its stderr tail), prints something else, or `signal` aborts
    * (`signal.reason` is rethrown unless it is the start timeout of `timeoutMs`).
    */
@@ -131,7 +131,7 @@ export class ServiceProcess {
       : `exited (${status.signal ? `signal ${status.signal}` : `exit code ${String(status.code)}`})`;
     const last = tail.slice(-5).join('\n');
     return new RuntimeApiError(
-      'sandbox_unavailable',
+      'sandbox_start_failed',
       `The sandbox's ${this.name} ${how} ${when}.${last ? `\n${last}` : ''}`,
       {
         details: { service: this.name, exitCode: status.code, signal: status.signal, stderrTail: tail },
@@ -181,7 +181,7 @@ export class ServiceProcess {
     const ready = ReadyLineSchema.safeParse(value);
     if (ready.success) return ready.data.port;
     throw new RuntimeApiError(
-      'sandbox_unavailable',
+      'sandbox_start_failed',
       `The sandbox's ${this.name} printed ${JSON.stringify(line.slice(0, 200))} where its ready line {"type":"ready","port":<n>} was expected.`,
       { details: { service: this.name } },
     );
@@ -190,7 +190,7 @@ export class ServiceProcess {
   private abortError(reason: unknown, timeoutMs: number): Error {
     if (reason instanceof DOMException && reason.name === 'TimeoutError') {
       return new RuntimeApiError(
-        'sandbox_unavailable',
+        'sandbox_start_failed',
         `The sandbox did not start within ${timeoutMs} ms: its ${this.name} never printed its ready line.`,
         { details: { service: this.name, timeoutMs } },
       );
