@@ -10,8 +10,21 @@ export type { ConversationId, SandboxId, EventId, ActionId } from './ids';
 export { ErrorCodeSchema, ErrorBodySchema, HTTP_STATUS_BY_ERROR_CODE } from './errors';
 export type { ErrorCode, ErrorBody } from './errors';
 
-export { RunCommandActionSchema, RunCommandObservationSchema } from './actions/run-command';
-export type { RunCommandAction, RunCommandObservation } from './actions/run-command';
+export {
+  RunCommandActionSchema,
+  RunCommandObservationSchema,
+  RunCommandStatusSchema,
+  ShellSessionNameSchema,
+} from './actions/run-command';
+export type { RunCommandAction, RunCommandObservation, RunCommandStatus } from './actions/run-command';
+export {
+  FileEditorActionSchema,
+  FileEditorObservationSchema,
+  FileEditorCommandSchema,
+} from './actions/file-editor';
+export type { FileEditorAction, FileEditorObservation, FileEditorCommand } from './actions/file-editor';
+export { WorkspaceChangeSchema, DirectoryEntrySchema } from './workspace';
+export type { WorkspaceChange, DirectoryEntry } from './workspace';
 export { FinishActionSchema } from './actions/finish';
 export type { FinishAction } from './actions/finish';
 export { ToolErrorObservationSchema } from './actions/tool-error';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ObservationSchema, SandboxActionSchema } from '../actions/action';
+import { ShellSessionNameSchema } from '../actions/run-command';
+import { DirectoryEntrySchema, WorkspaceChangeSchema } from '../workspace';
 
 /** `GET /alive` of the action server and the agent server; reveals nothing else. */
 export const AliveResponseSchema = z.object({ status: z.literal('ok') }).strict();
@@ -16,7 +18,10 @@ export const ExecuteActionRequestSchema = z
 /** An execute-action request. */
 export type ExecuteActionRequest = z.infer<typeof ExecuteActionRequestSchema>;
 
-/** `POST /execute_action` result. */
+/**
+ * `POST /execute_action` result. If the client disconnects before it, the action is
+ * interrupted (a running command gets C-c).
+ */
 export const ExecuteActionResponseSchema = z
   .object({
     /** What the action produced. */
@@ -25,3 +30,69 @@ export const ExecuteActionResponseSchema = z
   .strict();
 /** An execute-action response. */
 export type ExecuteActionResponse = z.infer<typeof ExecuteActionResponseSchema>;
+
+/** `POST /interrupt` body: interrupt the foreground command of a shell session. */
+export const InterruptRequestSchema = z
+  .object({
+    /** The session; `default` when absent. */
+    session: ShellSessionNameSchema.optional(),
+  })
+  .strict();
+/** An interrupt request. */
+export type InterruptRequest = z.infer<typeof InterruptRequestSchema>;
+
+/** `POST /interrupt` result. */
+export const InterruptResponseSchema = z
+  .object({
+    /** True when a command was running and got interrupted. */
+    interrupted: z.boolean(),
+  })
+  .strict();
+/** An interrupt response. */
+export type InterruptResponse = z.infer<typeof InterruptResponseSchema>;
+
+/** Query of `GET /files/list`, `GET /files/download` and `PUT /files/upload`. */
+export const FilePathQuerySchema = z
+  .object({
+    /** Inside the workspace: absolute, or relative to the workspace root. Default: the root. */
+    path: z.string().min(1).default('.'),
+  })
+  .strict();
+/** A file-path query. */
+export type FilePathQuery = z.infer<typeof FilePathQuerySchema>;
+
+/** `GET /files/list` result: one directory, entries sorted directories first, then by name. */
+export const DirectoryListingSchema = z
+  .object({
+    /** The absolute path listed. */
+    path: z.string(),
+    /** Its entries, hidden ones included. */
+    entries: z.array(DirectoryEntrySchema),
+  })
+  .strict();
+/** A directory listing. */
+export type DirectoryListing = z.infer<typeof DirectoryListingSchema>;
+
+/** `PUT /files/upload` result (the body is a tar stream extracted into `path`). */
+export const UploadResponseSchema = z
+  .object({
+    /** The absolute directory extracted into. */
+    path: z.string(),
+    /** Regular files written. */
+    files: z.number().int().nonnegative(),
+    /** Bytes of file content written. */
+    bytes: z.number().int().nonnegative(),
+  })
+  .strict();
+/** An upload response. */
+export type UploadResponse = z.infer<typeof UploadResponseSchema>;
+
+/** `POST /changes/scan` result: what changed in the workspace since the previous scan. */
+export const ChangesResponseSchema = z
+  .object({
+    /** The changes, sorted by path. */
+    changes: z.array(WorkspaceChangeSchema),
+  })
+  .strict();
+/** A changes response. */
+export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;

@@ -28,4 +28,9 @@ export const SandboxEnv = {
   ACTION_SERVER_URL: 'HANDOFF_ACTION_SERVER_URL',
   /** Where conversations are kept (agent server only). */
   STATE_DIR: 'HANDOFF_STATE_DIR',
+  /**
+   * Action server only: run commands (and own edited files) as this unprivileged user, which
+   * needs the action server to run as root. Unset: commands run as the server's own user.
+   */
+  COMMAND_USER: 'HANDOFF_COMMAND_USER',
 } as const;

@@ -46,6 +46,8 @@ export function anObservationEvent(overrides: Partial<ObservationEvent> = {}): O
     observation: {
       type: 'run_command',
       command: 'echo hello',
+      session: 'default',
+      status: 'completed',
       exitCode: 0,
       output: 'hello\n',
       timedOut: false,
