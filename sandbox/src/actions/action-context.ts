@@ -8,6 +8,19 @@ export interface ActionContext {
   env: NodeJS.ProcessEnv;
   /** Where started process groups are tracked, so shutdown can end them. */
   processGroups: ProcessGroups;
+  /**
+   * The unprivileged user commands run as (`HANDOFF_COMMAND_USER`); files the sandbox itself
+   * writes (editor, uploads) are given to this user. Undefined: the server's own user.
+   */
+  commandUser?: CommandUser;
+}
+
+/** An unprivileged account of the sandbox, resolved from its name at start. */
+export interface CommandUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
 }
 
 /** Prefix of the action server's own variables; none of them reaches a command. */
