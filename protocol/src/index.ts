@@ -92,8 +92,16 @@ export {
   AliveResponseSchema,
   ExecuteActionRequestSchema,
   ExecuteActionResponseSchema,
+  InterruptRequestSchema,
+  InterruptResponseSchema,
 } from './channels/sandbox-http';
-export type { AliveResponse, ExecuteActionRequest, ExecuteActionResponse } from './channels/sandbox-http';
+export type {
+  AliveResponse,
+  ExecuteActionRequest,
+  ExecuteActionResponse,
+  InterruptRequest,
+  InterruptResponse,
+} from './channels/sandbox-http';
 export {
   SandboxStatusSchema,
   StartSandboxRequestSchema,
