@@ -14,6 +14,8 @@ export const ErrorCodeSchema = z.enum([
   'conversation_not_found',
   /** The sandbox does not exist (or was stopped). */
   'sandbox_not_found',
+  /** A workspace path the request names (inside the workspace) does not exist. */
+  'path_not_found',
   /** The sandbox exists but cannot serve right now (or the provider is shutting down). */
   'sandbox_unavailable',
   /** A sandbox was asked for but could not be started; the details say which service failed. */
@@ -64,6 +66,7 @@ export const HTTP_STATUS_BY_ERROR_CODE = {
   route_not_found: 404,
   conversation_not_found: 404,
   sandbox_not_found: 404,
+  path_not_found: 404,
   sandbox_unavailable: 503,
   sandbox_start_failed: 503,
   pool_exhausted: 503,
