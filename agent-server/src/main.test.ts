@@ -68,6 +68,8 @@ async function actionServer(): Promise<{ server: Server; url: string }> {
           observation: {
             type: 'run_command',
             command: 'echo hi',
+            session: 'default',
+            status: 'completed',
             exitCode: 0,
             output: 'hi\n',
             timedOut: false,

@@ -1,5 +1,5 @@
 import type { AgentState, Event, EventDraft } from '@handoff/protocol';
-import type { LlmClient } from '../llm/llm-client';
+import type { LlmClient, LlmToolDefinition } from '../llm/llm-client';
 import type { Logger } from '../logger';
 import type { SandboxClient } from '../sandbox/sandbox-client';
 
@@ -17,6 +17,8 @@ export interface AgentRunContext {
   llm: LlmClient;
   sandbox: SandboxClient;
   systemPrompt: string;
+  /** The tools offered to the model. */
+  tools: readonly LlmToolDefinition[];
   /** LLM calls this run may make before it stops with an error. */
   maxIterations: number;
   /** Aborts the LLM call and the sandbox call in flight (the user interrupted). */

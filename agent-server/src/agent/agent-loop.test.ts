@@ -7,9 +7,10 @@ import { EventLog } from '../conversation/event-log';
 import { silentLogger } from '../logger';
 import { SandboxConnectionError } from '../sandbox/sandbox-client';
 import type { FakeSandboxHandler } from '../testing/fake-sandbox-client';
-import { FakeSandboxClient, hangingHandler } from '../testing/fake-sandbox-client';
+import { FakeSandboxClient, fakeRunCommandObservation, hangingHandler } from '../testing/fake-sandbox-client';
 import type { ScriptedLlmStep } from '../testing/scripted-llm-client';
 import { ScriptedLlmClient } from '../testing/scripted-llm-client';
+import { toolDefinitions } from '../tools/tools';
 import { MAX_ITERATIONS_ERROR_CODE, runAgent } from './agent-loop';
 import { INTERRUPTED_ACTION_MESSAGE } from './unanswered-actions';
 
@@ -38,6 +39,7 @@ async function run(steps: ScriptedLlmStep[], options: RunOptions = {}) {
     llm,
     sandbox,
     systemPrompt: 'SYSTEM',
+    tools: toolDefinitions({ workspace: '/workspace' }),
     maxIterations: options.maxIterations ?? 100,
     signal: controller.signal,
     logger: silentLogger,
@@ -101,7 +103,11 @@ describe('runAgent', () => {
     expect(events[5]).toMatchObject({ source: 'agent', text: 'Printed hello.' });
     expect(sandbox.actions).toEqual([{ type: 'run_command', command: 'echo hello' }]);
 
-    expect(llm.requests[0]?.tools.map((t) => t.name)).toEqual(['execute_bash', 'finish']);
+    expect(llm.requests[0]?.tools.map((t) => t.name)).toEqual([
+      'execute_bash',
+      'str_replace_editor',
+      'finish',
+    ]);
     const second = llm.requests[1]?.messages ?? [];
     expect(second.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
     expect(second[2]).toMatchObject({
@@ -109,7 +115,8 @@ describe('runAgent', () => {
       toolCalls: [{ name: 'execute_bash', arguments: '{"command":"echo hello"}' }],
     });
     expect(second[3]).toMatchObject({
-      content: 'hello\n[The command completed with exit code 0.]\n[Current working directory: /workspace]',
+      content:
+        'hello\n[The command completed with exit code 0.]\n[Current working directory: /workspace]\n[Command finished with exit code 0]',
     });
   });
 
@@ -154,22 +161,75 @@ describe('runAgent', () => {
     ]);
   });
 
-  it('says what went wrong for is_input and an empty command', async () => {
-    const { events } = await run([
-      {
-        toolCalls: [
-          { name: 'execute_bash', arguments: { command: 'y', is_input: 'true' } },
-          { name: 'execute_bash', arguments: { command: '' } },
-        ],
-      },
-      { toolCalls: [finish('ok')] },
-    ]);
-    const errors = events.flatMap((e) =>
-      e.type === 'observation' && e.observation.type === 'tool_error' ? [e.observation.message] : [],
+  it('sends input and empty commands to the sandbox and words what comes back', async () => {
+    const handler: FakeSandboxHandler = (action) =>
+      action.type === 'run_command' && action.isInput === true
+        ? fakeRunCommandObservation(action, { status: 'no_running_command', exitCode: -1 })
+        : fakeRunCommandObservation(action, {
+            status: 'no_change_timeout',
+            exitCode: -1,
+            timedOut: true,
+            output: 'still going\n',
+          });
+    const { sandbox, llm } = await run(
+      [
+        {
+          toolCalls: [
+            { name: 'execute_bash', arguments: { command: 'y', is_input: 'true' } },
+            { name: 'execute_bash', arguments: { command: '', timeout: '90' } },
+          ],
+        },
+        { toolCalls: [finish('ok')] },
+      ],
+      { handler },
     );
-    expect(errors).toEqual([
-      'ERROR: No previous running command to interact with.',
-      'ERROR: No previous running command to retrieve logs from.',
+    expect(sandbox.actions).toEqual([
+      { type: 'run_command', command: 'y', isInput: true },
+      { type: 'run_command', command: '', timeoutSec: 90 },
+    ]);
+    const results = (llm.requests[1]?.messages ?? []).flatMap((m) => (m.role === 'tool' ? [m.content] : []));
+    expect(results[0]).toBe('ERROR: No previous running command to interact with.');
+    expect(results[1]).toMatch(
+      /^\[Below is the output of the previous command\.\]\nstill going\n\[The command has no new output after 30 seconds\./,
+    );
+  });
+
+  it('runs a str_replace_editor call in the sandbox and replays it to the model', async () => {
+    const create = {
+      name: 'str_replace_editor',
+      arguments: { command: 'create', path: '/workspace/a.txt', file_text: 'one\n', security_risk: 'LOW' },
+    };
+    const edit = {
+      name: 'str_replace_editor',
+      arguments: { command: 'str_replace', path: '/workspace/a.txt', old_str: 'one', new_str: 'two' },
+    };
+    const { events, sandbox, llm } = await run([
+      { toolCalls: [create, edit] },
+      { toolCalls: [finish('edited')] },
+    ]);
+    expect(sandbox.actions).toEqual([
+      { type: 'file_editor', command: 'create', path: '/workspace/a.txt', fileText: 'one\n' },
+      { type: 'file_editor', command: 'str_replace', path: '/workspace/a.txt', oldStr: 'one', newStr: 'two' },
+    ]);
+    expect(sandbox.editor.files.get('/workspace/a.txt')).toBe('two\n');
+    const observations = events.flatMap((e) => (e.type === 'observation' ? [e.observation] : []));
+    expect(observations[1]).toMatchObject({
+      type: 'file_editor',
+      isError: false,
+      diff: expect.stringContaining('-one\n+two') as unknown,
+      changes: [{ path: 'a.txt', kind: 'modified' }],
+    });
+    const prompt = llm.requests[1]?.messages ?? [];
+    const assistant = prompt[2];
+    expect(
+      assistant?.role === 'assistant' && assistant.toolCalls.map((c) => JSON.parse(c.arguments) as unknown),
+    ).toEqual([
+      { command: 'create', path: '/workspace/a.txt', file_text: 'one\n' },
+      { command: 'str_replace', path: '/workspace/a.txt', old_str: 'one', new_str: 'two' },
+    ]);
+    expect(prompt.slice(3).map((m) => m.content)).toEqual([
+      'File created successfully at: /workspace/a.txt',
+      'The file /workspace/a.txt has been edited. Review the changes and make sure they are as expected. Edit the file again if necessary.',
     ]);
   });
 
@@ -255,7 +315,8 @@ describe('runAgent', () => {
       }, 10);
       return hangingHandler(action, options);
     };
-    const { events } = await run([{ toolCalls: [echo] }], { handler, controller });
+    const { events, sandbox } = await run([{ toolCalls: [echo] }], { handler, controller });
+    expect(sandbox.interrupts).toEqual(['default']);
     expect(shape(events)).toEqual([
       'user:message',
       'state:running',

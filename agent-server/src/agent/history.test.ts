@@ -21,6 +21,8 @@ const echoObservation = (id: string) =>
     observation: {
       type: 'run_command',
       command: `echo ${id}`,
+      session: 'default',
+      status: 'completed',
       exitCode: 0,
       output: `${id}\n`,
       timedOut: false,
@@ -46,7 +48,8 @@ describe('eventsToMessages', () => {
       {
         role: 'tool',
         toolCallId: 'call-a',
-        content: 'a\n[The command completed with exit code 0.]\n[Current working directory: /w]',
+        content:
+          'a\n[The command completed with exit code 0.]\n[Current working directory: /w]\n[Command finished with exit code 0]',
       },
     ]);
   });
@@ -133,6 +136,79 @@ describe('eventsToMessages', () => {
     ).toEqual([
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: 'hello', toolCalls: [] },
+    ]);
+  });
+
+  it('replays input to a running command and words its observation by the call it answers', () => {
+    const input = anActionEvent({
+      actionId: 'i',
+      toolCallId: 'call-i',
+      action: { type: 'run_command', command: 'yes', isInput: true, timeoutSec: 10 },
+    });
+    const answered = anObservationEvent({
+      actionId: 'i',
+      toolCallId: 'call-i',
+      observation: {
+        type: 'run_command',
+        command: 'yes',
+        session: 'default',
+        status: 'no_change_timeout',
+        exitCode: -1,
+        output: 'Continue? ',
+        timedOut: true,
+        cwd: '/w',
+      },
+    });
+    const messages = eventsToMessages([aMessageEvent(), input, answered]);
+    expect(messages[1]).toMatchObject({
+      toolCalls: [{ name: 'execute_bash', arguments: '{"command":"yes","is_input":"true","timeout":10}' }],
+    });
+    expect(messages[2]?.content).toMatch(
+      /^\[Below is the output of the previous command\.\]\nContinue\?\n\[The command has no new output after 30 seconds\. /,
+    );
+    expect(messages[2]?.content).toMatch(/\n\[Current working directory: \/w\]$/);
+  });
+
+  it('replays an editor call with OpenHands’ argument names and the editor’s output', () => {
+    const edit = anActionEvent({
+      actionId: 'e',
+      toolName: 'str_replace_editor',
+      toolCallId: 'call-e',
+      action: {
+        type: 'file_editor',
+        command: 'str_replace',
+        path: '/w/a.py',
+        oldStr: 'a = 1',
+        newStr: 'a = 2',
+      },
+    });
+    const edited = anObservationEvent({
+      actionId: 'e',
+      toolName: 'str_replace_editor',
+      toolCallId: 'call-e',
+      observation: {
+        type: 'file_editor',
+        command: 'str_replace',
+        path: '/w/a.py',
+        output: 'The file /w/a.py has been edited.',
+        isError: false,
+        diff: '-a = 1\n+a = 2',
+        changes: [{ path: 'a.py', kind: 'modified', size: 6 }],
+      },
+    });
+    expect(eventsToMessages([aMessageEvent(), edit, edited]).slice(1)).toEqual([
+      {
+        role: 'assistant',
+        content: null,
+        toolCalls: [
+          {
+            id: 'call-e',
+            name: 'str_replace_editor',
+            arguments: '{"command":"str_replace","path":"/w/a.py","old_str":"a = 1","new_str":"a = 2"}',
+          },
+        ],
+      },
+      { role: 'tool', toolCallId: 'call-e', content: 'The file /w/a.py has been edited.' },
     ]);
   });
 });

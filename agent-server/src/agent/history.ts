@@ -1,7 +1,6 @@
-import type { ActionEvent, Event, MessageEvent, ObservationEvent } from '@handoff/protocol';
+import type { Action, ActionEvent, Event, MessageEvent, ObservationEvent } from '@handoff/protocol';
 import type { LlmMessage, LlmToolCall } from '../llm/llm-client';
-import { formatRunCommandObservation } from '../tools/execute-bash/executor';
-import { toolArgumentsOf } from '../tools/tools';
+import { toolArgumentsOf, toolOutput } from '../tools/tools';
 
 /** What the model reads as the result of `finish` (it has no observation of its own). */
 export const FINISH_TOOL_RESULT = 'Finished.';
@@ -24,6 +23,8 @@ class HistoryBuilder {
   readonly #out: LlmMessage[] = [];
   #open: AssistantMessage | undefined;
   readonly #pending = new Set<string>();
+  /** Actions by id: how an observation is worded depends on the call it answers. */
+  readonly #actions = new Map<string, Action>();
   #deferred: LlmMessage[] = [];
   #lastWasToolCall = false;
   #finishMessage: string | undefined;
@@ -61,6 +62,7 @@ class HistoryBuilder {
     };
     this.#assistantFor(event.thought, joinOpen).toolCalls.push(call);
     this.#lastWasToolCall = true;
+    this.#actions.set(event.actionId, event.action);
     if (event.action.type === 'finish') {
       this.#out.push({ role: 'tool', toolCallId: call.id, content: FINISH_TOOL_RESULT });
       this.#finishMessage = event.action.message;
@@ -77,7 +79,8 @@ class HistoryBuilder {
       this.#assistantFor('', joinOpen).toolCalls.push(call);
       this.#lastWasToolCall = true;
     }
-    this.#out.push({ role: 'tool', toolCallId: event.toolCallId, content: observationText(event) });
+    const content = toolOutput(this.#actions.get(event.actionId), event.observation);
+    this.#out.push({ role: 'tool', toolCallId: event.toolCallId, content });
     if (this.#pending.size === 0) this.#flushDeferred();
   }
 
@@ -110,15 +113,5 @@ class HistoryBuilder {
     this.#open = undefined;
     this.#out.push(...this.#deferred);
     this.#deferred = [];
-  }
-}
-
-function observationText(event: ObservationEvent): string {
-  const observation = event.observation;
-  switch (observation.type) {
-    case 'run_command':
-      return formatRunCommandObservation(observation);
-    case 'tool_error':
-      return observation.message;
   }
 }

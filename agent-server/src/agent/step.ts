@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionEvent, FinishAction } from '@handoff/protocol';
 import type { LlmResponse, LlmToolCall } from '../llm/llm-client';
-import { executeBash } from '../tools/execute-bash/executor';
-import { TOOL_DEFINITIONS, parseToolCall } from '../tools/tools';
+import { executeInSandbox } from '../sandbox/execute-in-sandbox';
+import { parseToolCall } from '../tools/tools';
 import type { AgentRunContext } from './agent-context';
 import { emit } from './agent-context';
 import { eventsToMessages } from './history';
@@ -29,7 +29,7 @@ export async function runStep(ctx: AgentRunContext): Promise<StepResult> {
   const response = await ctx.llm.complete(
     {
       messages: [{ role: 'system', content: ctx.systemPrompt }, ...eventsToMessages(history)],
-      tools: [...TOOL_DEFINITIONS],
+      tools: [...ctx.tools],
     },
     ctx.signal,
   );
@@ -85,7 +85,10 @@ async function recordToolCalls(ctx: AgentRunContext, response: LlmResponse): Pro
   return actions;
 }
 
-/** Runs the recorded actions in order; returns the `finish` action when there was one. */
+/**
+ * Runs the recorded actions in order: `finish` is the agent server's, every other action goes
+ * to the sandbox. Returns the `finish` action when there was one.
+ */
 async function executeActions(
   ctx: AgentRunContext,
   actions: readonly ActionEvent[],
@@ -100,7 +103,12 @@ async function executeActions(
     }
     const observation =
       finish === undefined
-        ? await executeBash(event.action, ctx.sandbox, { signal: ctx.signal, requestId: event.actionId })
+        ? await executeInSandbox(event.action, {
+            sandbox: ctx.sandbox,
+            signal: ctx.signal,
+            requestId: event.actionId,
+            logger: ctx.logger,
+          })
         : { type: 'tool_error' as const, message: AFTER_FINISH_MESSAGE };
     await emit(ctx.events, { type: 'observation', source: 'environment', ...ids, observation });
   }

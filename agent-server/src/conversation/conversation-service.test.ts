@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger';
 import type { LlmClient } from '../llm/llm-client';
 import type { LlmRoute } from '../llm/llm-route';
-import { FakeSandboxClient, hangingHandler } from '../testing/fake-sandbox-client';
+import { FakeSandboxClient, fakeRunCommandObservation, hangingHandler } from '../testing/fake-sandbox-client';
 import type { ScriptedLlmStep } from '../testing/scripted-llm-client';
 import { ScriptedLlmClient } from '../testing/scripted-llm-client';
 import { RESTART_REASON } from './conversation';
@@ -116,14 +116,7 @@ describe('ConversationService', () => {
     });
     const sandbox = new FakeSandboxClient(async (action) => {
       await gate;
-      return {
-        type: 'run_command',
-        command: action.command,
-        exitCode: 0,
-        output: '',
-        timedOut: false,
-        cwd: '/workspace',
-      };
+      return fakeRunCommandObservation(action);
     });
     const { service, llms } = await open(
       [{ toolCalls: [{ name: 'execute_bash', arguments: { command: 'true' } }] }, { text: 'Saw both.' }],

@@ -12,12 +12,13 @@ import type { AgentRunner } from '../agent/agent-context';
 import { DEFAULT_MAX_ITERATIONS, runAgent } from '../agent/agent-loop';
 import { buildSystemPrompt } from '../agent/prompt';
 import { conversationNotFound } from '../errors';
-import type { LlmClient } from '../llm/llm-client';
+import type { LlmClient, LlmToolDefinition } from '../llm/llm-client';
 import { MissingApiKeyLlmClient } from '../llm/llm-client';
 import type { LlmRoute } from '../llm/llm-route';
 import { resolveLlmRoute } from '../llm/llm-route';
 import type { Logger } from '../logger';
 import type { SandboxClient } from '../sandbox/sandbox-client';
+import { toolDefinitions } from '../tools/tools';
 import { Conversation } from './conversation';
 import type { StoredConversation } from './conversation-store';
 import { ConversationStore } from './conversation-store';
@@ -32,7 +33,7 @@ export type LlmClientFactory = (route: LlmRoute) => LlmClient;
 export interface ConversationServiceOptions {
   /** Folder that keeps conversations and their event logs. */
   stateDir: string;
-  /** The workspace the agent works in (named in the system prompt). */
+  /** The workspace the agent works in (named in the system prompt and the editor's tool). */
   workspace: string;
   sandbox: SandboxClient;
   llmClientFactory: LlmClientFactory;
@@ -53,12 +54,14 @@ export class ConversationService {
   readonly #bus: EventBus;
   readonly #conversations = new Map<string, Conversation>();
   readonly #systemPrompt: string;
+  readonly #tools: readonly LlmToolDefinition[];
 
   private constructor(options: ConversationServiceOptions) {
     this.#options = options;
     this.#store = new ConversationStore(options.stateDir);
     this.#bus = options.bus ?? new EventBus({ logger: options.logger });
     this.#systemPrompt = buildSystemPrompt({ workspace: options.workspace });
+    this.#tools = toolDefinitions({ workspace: options.workspace });
   }
 
   /** Opens the service and loads every conversation kept in the state folder. */
@@ -167,6 +170,7 @@ export class ConversationService {
       llm,
       sandbox,
       systemPrompt: this.#systemPrompt,
+      tools: this.#tools,
       runAgent: this.#options.runAgent ?? runAgent,
       logger,
     });

@@ -2,7 +2,7 @@ import type { AgentState, ConversationInfo, Event } from '@handoff/protocol';
 import type { AgentRunner } from '../agent/agent-context';
 import { emitState } from '../agent/agent-context';
 import { INTERRUPTED_BY_RESTART_MESSAGE, answerUnansweredActions } from '../agent/unanswered-actions';
-import type { LlmClient } from '../llm/llm-client';
+import type { LlmClient, LlmToolDefinition } from '../llm/llm-client';
 import type { Logger } from '../logger';
 import type { SandboxClient } from '../sandbox/sandbox-client';
 import type { StoredConversation } from './conversation-store';
@@ -15,6 +15,7 @@ export interface ConversationParts {
   llm: LlmClient;
   sandbox: SandboxClient;
   systemPrompt: string;
+  tools: readonly LlmToolDefinition[];
   runAgent: AgentRunner;
   logger: Logger;
 }
@@ -160,12 +161,13 @@ export class Conversation {
   }
 
   #runContext(): Omit<Parameters<AgentRunner>[0], 'signal'> {
-    const { llm, sandbox, systemPrompt, logger, stored } = this.#parts;
+    const { llm, sandbox, systemPrompt, tools, logger, stored } = this.#parts;
     return {
       events: this.log,
       llm,
       sandbox,
       systemPrompt,
+      tools,
       maxIterations: stored.maxIterations,
       logger: logger.child({ conversationId: this.id }),
     };

@@ -8,7 +8,7 @@ import { silentLogger } from '../logger';
 import { FakeSandboxClient } from '../testing/fake-sandbox-client';
 import type { ScriptedLlmServer, ScriptedLlmTurn } from '../testing/scripted-llm-server';
 import { startScriptedLlmServer } from '../testing/scripted-llm-server';
-import { TOOL_DEFINITIONS } from '../tools/tools';
+import { toolDefinitions } from '../tools/tools';
 import type { LlmRequest } from './llm-client';
 import { LlmError } from './llm-client';
 import type { LlmRoute } from './llm-route';
@@ -45,7 +45,7 @@ const request: LlmRequest = {
     },
     { role: 'tool', toolCallId: 'call-1', content: '/workspace' },
   ],
-  tools: [...TOOL_DEFINITIONS],
+  tools: toolDefinitions({ workspace: '/workspace' }),
 };
 
 describe('OpenAiLlmClient against the scripted server', () => {
@@ -105,7 +105,8 @@ describe('OpenAiLlmClient against the scripted server', () => {
       function: { name: string; parameters: { required: string[] } };
     }[];
     expect(tools.map((t) => [t.type, t.function.name, t.function.parameters.required])).toEqual([
-      ['function', 'execute_bash', ['command']],
+      ['function', 'execute_bash', ['command', 'security_risk']],
+      ['function', 'str_replace_editor', ['command', 'path', 'security_risk']],
       ['function', 'finish', ['message']],
     ]);
   });
@@ -174,6 +175,7 @@ describe('OpenAiLlmClient against the scripted server', () => {
         llm: client,
         sandbox: new FakeSandboxClient(),
         systemPrompt: 'SYSTEM',
+        tools: toolDefinitions({ workspace: '/workspace' }),
         maxIterations: 5,
         signal: new AbortController().signal,
         logger: silentLogger,
@@ -202,6 +204,7 @@ describe('OpenAiLlmClient against the scripted server', () => {
         llm: client,
         sandbox,
         systemPrompt: 'S',
+        tools: toolDefinitions({ workspace: '/workspace' }),
         maxIterations: 5,
         signal: new AbortController().signal,
         logger: silentLogger,

@@ -1,9 +1,25 @@
-import { ErrorBodySchema, ExecuteActionResponseSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
-import type { ErrorBody, ExecuteActionRequest, Observation, SandboxAction } from '@handoff/protocol';
+import {
+  ErrorBodySchema,
+  ExecuteActionResponseSchema,
+  InterruptResponseSchema,
+  SESSION_API_KEY_HEADER,
+} from '@handoff/protocol';
+import type {
+  ErrorBody,
+  ExecuteActionRequest,
+  InterruptRequest,
+  InterruptResponse,
+  Observation,
+  SandboxAction,
+} from '@handoff/protocol';
+import type { z } from 'zod';
 
-/** Per-call options of {@link SandboxClient.execute}. */
+/** Per-call options of {@link SandboxClient.executeAction}. */
 export interface ExecuteOptions {
-  /** Aborts the HTTP call (the user interrupted). */
+  /**
+   * Aborts the HTTP call (the user interrupted). The action server treats a client that went
+   * away as an interrupt: a running command gets C-c.
+   */
   signal: AbortSignal;
   /** Sent as `X-Request-Id`, so a retried request can be recognised; the action id fits. */
   requestId: string;
@@ -16,7 +32,12 @@ export interface SandboxClient {
    * not an error). Rejects with a {@link SandboxClientError} when the action server cannot run
    * it, or with the abort reason once `signal` aborts.
    */
-  execute(action: SandboxAction, options: ExecuteOptions): Promise<Observation>;
+  executeAction(action: SandboxAction, options: ExecuteOptions): Promise<Observation>;
+  /**
+   * Interrupts the foreground command of a shell session (`POST /interrupt`); resolves with
+   * whether one was running. Rejects with a {@link SandboxClientError} when that fails.
+   */
+  interrupt(session: string): Promise<InterruptResponse>;
 }
 
 /** Base of every failure of the sandbox client. */
@@ -39,7 +60,7 @@ export class SandboxHttpError extends SandboxClientError {
   }
 }
 
-/** Thrown when the action server answered 2xx with a body that is not an `ExecuteActionResponse`. */
+/** Thrown when the action server answered 2xx with a body that is not the expected response. */
 export class SandboxInvalidResponseError extends SandboxClientError {
   override readonly name = 'SandboxInvalidResponseError';
 }
@@ -72,73 +93,103 @@ export interface HttpSandboxClientOptions {
   baseUrl: string;
   /** The sandbox's session key. */
   sessionApiKey: string;
-  /** The command timeout the action server applies when an action names none (seconds). */
-  defaultCommandTimeoutSec?: number;
-  /** Extra time past the command's own timeout before the HTTP call gives up (seconds). */
+  /** Extra time past a command's own hard timeout before the HTTP call gives up (seconds). */
   graceSec?: number;
+  /** How long a file-editor call or an interrupt may take (seconds). */
+  quickCallTimeoutSec?: number;
   /** `fetch` to use (tests). */
   fetch?: typeof fetch;
 }
 
-/** Talks to the action server over HTTP (`POST /execute_action`). */
+/**
+ * Talks to the action server over HTTP (`POST /execute_action`, `POST /interrupt`).
+ *
+ * How long a call may take: a command with a hard timeout gets that plus a grace period; a
+ * command without one gets no HTTP limit at all, because the sandbox answers it after its soft
+ * timeout (no new output for 30 s) or when it ends, and a command that keeps printing may
+ * rightly take long. The user's interrupt bounds it. Editor calls and interrupts are quick and
+ * get a short limit.
+ */
 export class HttpSandboxClient implements SandboxClient {
-  readonly #url: string;
+  readonly #baseUrl: string;
   readonly #key: string;
-  readonly #defaultTimeoutSec: number;
   readonly #graceSec: number;
+  readonly #quickCallTimeoutSec: number;
   readonly #fetch: typeof fetch;
 
   constructor(options: HttpSandboxClientOptions) {
-    this.#url = `${options.baseUrl.replace(/\/+$/, '')}/execute_action`;
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#key = options.sessionApiKey;
-    this.#defaultTimeoutSec = options.defaultCommandTimeoutSec ?? 120;
     this.#graceSec = options.graceSec ?? 30;
+    this.#quickCallTimeoutSec = options.quickCallTimeoutSec ?? 60;
     this.#fetch = options.fetch ?? fetch;
   }
 
-  async execute(action: SandboxAction, options: ExecuteOptions): Promise<Observation> {
-    const timeout = AbortSignal.timeout(
-      ((action.timeoutSec ?? this.#defaultTimeoutSec) + this.#graceSec) * 1000,
-    );
-    const signal = AbortSignal.any([options.signal, timeout]);
+  async executeAction(action: SandboxAction, options: ExecuteOptions): Promise<Observation> {
     const body: ExecuteActionRequest = { action };
+    const text = await this.#post('/execute_action', body, {
+      signal: options.signal,
+      requestId: options.requestId,
+      timeoutSec: this.#httpTimeoutSec(action),
+    });
+    return parseBody(text, ExecuteActionResponseSchema, 'an execute-action response').observation;
+  }
+
+  async interrupt(session: string): Promise<InterruptResponse> {
+    const body: InterruptRequest = { session };
+    const text = await this.#post('/interrupt', body, { timeoutSec: this.#quickCallTimeoutSec });
+    return parseBody(text, InterruptResponseSchema, 'an interrupt response');
+  }
+
+  /** The HTTP limit of one action; `undefined` for none. */
+  #httpTimeoutSec(action: SandboxAction): number | undefined {
+    if (action.type === 'file_editor') return this.#quickCallTimeoutSec;
+    return action.timeoutSec === undefined ? undefined : action.timeoutSec + this.#graceSec;
+  }
+
+  async #post(
+    path: string,
+    body: unknown,
+    options: { signal?: AbortSignal; requestId?: string; timeoutSec: number | undefined },
+  ): Promise<string> {
+    const timeout =
+      options.timeoutSec === undefined ? undefined : AbortSignal.timeout(options.timeoutSec * 1000);
+    const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
     let response: Response;
     let text: string;
     try {
-      response = await this.#fetch(this.#url, {
+      response = await this.#fetch(`${this.#baseUrl}${path}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           [SESSION_API_KEY_HEADER]: this.#key,
-          'X-Request-Id': options.requestId,
+          ...(options.requestId === undefined ? {} : { 'X-Request-Id': options.requestId }),
         },
         body: JSON.stringify(body),
-        signal,
+        ...(signals.length === 0 ? {} : { signal: AbortSignal.any(signals) }),
       });
       text = await response.text();
     } catch (error) {
-      if (options.signal.aborted) throw error;
-      if (timeout.aborted)
+      if (options.signal?.aborted === true) throw error;
+      if (timeout?.aborted === true)
         throw new SandboxTimeoutError('The action server did not answer in time.', { cause: error });
       throw new SandboxConnectionError(`Could not reach the action server: ${describeCause(error)}`, {
         cause: error,
       });
     }
     if (!response.ok) throw errorFromResponse(response.status, text);
-    return parseObservation(text);
+    return text;
   }
 }
 
-function parseObservation(text: string): Observation {
+function parseBody<T>(text: string, schema: z.ZodType<T>, what: string): T {
   try {
-    const parsed = ExecuteActionResponseSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data.observation;
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
   } catch {
     // Falls through to the error below: not JSON.
   }
-  throw new SandboxInvalidResponseError(
-    'The action server answered with a body that is not an execute-action response.',
-  );
+  throw new SandboxInvalidResponseError(`The action server answered with a body that is not ${what}.`);
 }
 
 function describeCause(error: unknown): string {

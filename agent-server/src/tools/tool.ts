@@ -2,16 +2,35 @@ import type { Action } from '@handoff/protocol';
 import type { z } from 'zod';
 import type { LlmToolDefinition } from '../llm/llm-client';
 
+/**
+ * OpenHands' `security_risk` parameter (`SECURITY_RISK_DESC`, `RISK_LEVELS`), shared by every
+ * tool that acts on the sandbox.
+ */
+export const SECURITY_RISK_PARAMETER = {
+  type: 'string',
+  description:
+    "The LLM's assessment of the safety risk of this action. See the SECURITY_RISK_ASSESSMENT section in the system prompt for risk level definitions.",
+  enum: ['LOW', 'MEDIUM', 'HIGH'],
+} as const;
+
 /** The outcome of parsing a tool call: an action to take, or a message for the model. */
 export type ToolParseResult = { ok: true; action: Action } | { ok: false; message: string };
+
+/** What a tool's definition may depend on. */
+export interface ToolContext {
+  /** Absolute path of the workspace folder (OpenHands names it in the editor's `path`). */
+  workspace: string;
+}
 
 /**
  * A tool as the model sees it (OpenHands' name, description and parameters, word for word) and
  * the one place that maps its LLM-facing arguments to our camelCase action and back.
  */
 export interface Tool {
+  /** The LLM-facing name. */
+  name: string;
   /** What is sent to the model. */
-  definition: LlmToolDefinition;
+  definition(context: ToolContext): LlmToolDefinition;
   /** Maps validated arguments to an action, or explains to the model why it cannot. */
   toAction(args: Record<string, unknown>): ToolParseResult;
   /** The arguments that produce `action`, for replaying the call to the model. */

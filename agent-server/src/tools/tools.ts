@@ -1,15 +1,23 @@
-import type { Action } from '@handoff/protocol';
+import type { Action, Observation, RunCommandAction } from '@handoff/protocol';
 import type { LlmToolCall, LlmToolDefinition } from '../llm/llm-client';
 import { executeBashTool } from './execute-bash/definition';
+import { runCommandToolOutput } from './execute-bash/tool-output';
 import { finishTool } from './finish/definition';
-import type { Tool, ToolParseResult } from './tool';
+import { fileEditorToolOutput, strReplaceEditorTool } from './str-replace-editor/definition';
+import type { Tool, ToolContext, ToolParseResult } from './tool';
 
-const TOOLS: readonly Tool[] = [executeBashTool, finishTool];
-const TOOL_BY_NAME = new Map(TOOLS.map((tool) => [tool.definition.name, tool]));
-const TOOL_BY_ACTION: Record<Action['type'], Tool> = { run_command: executeBashTool, finish: finishTool };
+const TOOLS: readonly Tool[] = [executeBashTool, strReplaceEditorTool, finishTool];
+const TOOL_BY_NAME = new Map(TOOLS.map((tool) => [tool.name, tool]));
+const TOOL_BY_ACTION: Record<Action['type'], Tool> = {
+  run_command: executeBashTool,
+  file_editor: strReplaceEditorTool,
+  finish: finishTool,
+};
 
 /** The tools offered to the model, in a stable order. */
-export const TOOL_DEFINITIONS: readonly LlmToolDefinition[] = TOOLS.map((tool) => tool.definition);
+export function toolDefinitions(context: ToolContext): LlmToolDefinition[] {
+  return TOOLS.map((tool) => tool.definition(context));
+}
 
 /**
  * Turns a tool call into an action, or into the message the model reads when it cannot: an
@@ -38,10 +46,31 @@ export function parseToolCall(call: LlmToolCall): ToolParseResult {
 
 /** The LLM-facing tool name of an action. */
 export function toolNameOf(action: Action): string {
-  return TOOL_BY_ACTION[action.type].definition.name;
+  return TOOL_BY_ACTION[action.type].name;
 }
 
 /** The JSON arguments that produce `action`, as the model would have written them. */
 export function toolArgumentsOf(action: Action): string {
   return JSON.stringify(TOOL_BY_ACTION[action.type].toArguments(action));
+}
+
+/**
+ * What the model reads as the result of a call: each tool's own wording of its observation.
+ * `action` is the call's action; an observation whose action is not at hand is worded from
+ * what it carries.
+ */
+export function toolOutput(action: Action | undefined, observation: Observation): string {
+  switch (observation.type) {
+    case 'run_command': {
+      const command: RunCommandAction =
+        action?.type === 'run_command'
+          ? action
+          : { type: 'run_command', command: observation.command, session: observation.session };
+      return runCommandToolOutput(command, observation);
+    }
+    case 'file_editor':
+      return fileEditorToolOutput(observation);
+    case 'tool_error':
+      return observation.message;
+  }
 }

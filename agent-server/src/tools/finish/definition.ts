@@ -41,7 +41,8 @@ function toArguments(action: Action): Record<string, unknown> {
 
 /** `finish`: the agent declares the task done, with a message for the user. */
 export const finishTool: Tool = {
-  definition: { name: FINISH_TOOL_NAME, description: DESCRIPTION, parameters: PARAMETERS },
+  name: FINISH_TOOL_NAME,
+  definition: () => ({ name: FINISH_TOOL_NAME, description: DESCRIPTION, parameters: PARAMETERS }),
   toAction,
   toArguments,
 };
