@@ -94,6 +94,10 @@ export {
   ExecuteActionResponseSchema,
   InterruptRequestSchema,
   InterruptResponseSchema,
+  FilePathQuerySchema,
+  DirectoryListingSchema,
+  UploadResponseSchema,
+  ChangesResponseSchema,
 } from './channels/sandbox-http';
 export type {
   AliveResponse,
@@ -101,6 +105,10 @@ export type {
   ExecuteActionResponse,
   InterruptRequest,
   InterruptResponse,
+  FilePathQuery,
+  DirectoryListing,
+  UploadResponse,
+  ChangesResponse,
 } from './channels/sandbox-http';
 export {
   SandboxStatusSchema,
