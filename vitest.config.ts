@@ -23,8 +23,21 @@ export default defineConfig({
           name: 'e2e',
           root: './e2e',
           include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.docker.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'docker',
+          root: '.',
+          include: ['**/*.docker.test.ts'],
+          exclude: ['**/node_modules/**'],
+          // Builds (or reuses) the sandbox image once; see e2e/src/docker/global-setup.ts.
+          globalSetup: ['./e2e/src/docker/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
     ],
