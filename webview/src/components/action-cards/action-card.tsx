@@ -1,43 +1,7 @@
-import type { ReactNode } from 'react';
 import type { Action, ActionEvent, ObservationEvent } from '@handoff/protocol';
-import { ObservationView } from './observation-view';
-
-type ActionOf<T extends Action['type']> = Extract<Action, { type: T }>;
-
-/** What every action card gets. */
-interface CardProps<T extends Action['type']> {
-  event: ActionEvent;
-  action: ActionOf<T>;
-  /** The paired observation, once it arrived. */
-  observation: ObservationEvent | undefined;
-}
-type CardRenderer<T extends Action['type']> = (props: CardProps<T>) => ReactNode;
-
-/** `execute_bash`: the command, then its output and exit code. */
-function ExecuteBashCard({ event, action, observation }: CardProps<'run_command'>) {
-  return (
-    <article className="card action-card" data-testid="event-action" data-action-type="run_command">
-      <header className="card-header">
-        <span className="card-title">{event.toolName}</span>
-        {action.cwd && <span className="card-subtitle">in {action.cwd}</span>}
-      </header>
-      {event.thought && <p className="thought">{event.thought}</p>}
-      <pre className="command" data-testid="action-command">
-        <span className="prompt" aria-hidden="true">
-          ${' '}
-        </span>
-        {action.command}
-      </pre>
-      {observation ? (
-        <ObservationView observation={observation.observation} />
-      ) : (
-        <div className="pending" data-testid="action-pending">
-          <vscode-progress-ring className="pending-spinner" aria-hidden="true" /> Running…
-        </div>
-      )}
-    </article>
-  );
-}
+import type { CardProps, CardRenderer } from './card-props';
+import { ExecuteBashCard } from './execute-bash-card';
+import { FileEditorCard } from './file-editor-card';
 
 /** `finish`: the agent's final message. */
 function FinishCard({ event, action }: CardProps<'finish'>) {
@@ -55,8 +19,9 @@ function FinishCard({ event, action }: CardProps<'finish'>) {
 }
 
 /** One card per action type: a new type is a compile error until it has one. */
-const ACTION_CARDS = {
+export const ACTION_CARDS = {
   run_command: ExecuteBashCard,
+  file_editor: FileEditorCard,
   finish: FinishCard,
 } satisfies { [T in Action['type']]: CardRenderer<T> };
 

@@ -1,31 +1,13 @@
 import type { ReactNode } from 'react';
 import type { Observation } from '@handoff/protocol';
+import { ChangedFiles } from './changed-files';
+import { CommandOutput } from './command-output';
+import { EditorOutput } from './editor-output';
 
 type ObservationOf<T extends Observation['type']> = Extract<Observation, { type: T }>;
 type ObservationRenderer<T extends Observation['type']> = (props: {
   observation: ObservationOf<T>;
 }) => ReactNode;
-
-function CommandOutput({ observation }: { observation: ObservationOf<'run_command'> }) {
-  const failed = observation.exitCode !== 0;
-  return (
-    <>
-      <pre className="command-output" data-testid="observation-output">
-        {observation.output === '' ? '(no output)' : observation.output}
-      </pre>
-      <div className="observation-meta">
-        <vscode-badge
-          className={failed ? 'exit-code exit-code-failed' : 'exit-code'}
-          data-testid="exit-code"
-          data-exit-code={String(observation.exitCode)}
-        >
-          exit {observation.exitCode}
-        </vscode-badge>
-        {observation.timedOut && <span className="timed-out">timed out</span>}
-      </div>
-    </>
-  );
-}
 
 function ToolError({ observation }: { observation: ObservationOf<'tool_error'> }) {
   return (
@@ -38,15 +20,21 @@ function ToolError({ observation }: { observation: ObservationOf<'tool_error'> }
 /** One renderer per observation type: a new type is a compile error until it has one. */
 const OBSERVATION_RENDERERS = {
   run_command: CommandOutput,
+  file_editor: EditorOutput,
   tool_error: ToolError,
 } satisfies { [T in Observation['type']]: ObservationRenderer<T> };
 
-/** The body of an observation, inside its action's card or on its own. */
+/**
+ * The body of an observation, inside its action's card or on its own, followed by the
+ * workspace files it changed, when it reports any.
+ */
 export function ObservationView({ observation }: { observation: Observation }) {
   const Render = OBSERVATION_RENDERERS[observation.type] as ObservationRenderer<Observation['type']>;
+  const changes = 'changes' in observation ? observation.changes : undefined;
   return (
     <div className="observation" data-testid="event-observation" data-observation-type={observation.type}>
       <Render observation={observation} />
+      {changes !== undefined && <ChangedFiles changes={changes} />}
     </div>
   );
 }

@@ -31,6 +31,8 @@ describe('EventList', () => {
         observation: {
           type: 'run_command',
           command: 'npm test',
+          session: 'default',
+          status: 'completed',
           exitCode: 1,
           output: '1 failing',
           timedOut: false,
