@@ -18,8 +18,11 @@ import { createJsonLogger, errorFields } from './log';
 import type { Logger } from './log';
 import { ProcessGroups } from './shell/process-groups';
 
-/** The largest request body the action server reads. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The largest `/execute_action` body the action server reads: a `create` carries a whole file,
+ * and the editor handles files up to 10 MB, which JSON escaping can make larger.
+ */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** What `createApp` needs. */
 export interface CreateAppOptions {

@@ -5,6 +5,7 @@ import type {
   SandboxAction,
 } from '@handoff/protocol';
 import type { ActionContext } from './action-context';
+import { execute as fileEditor } from './file-editor/file-editor';
 import { execute as runCommand } from './run-command';
 
 type ActionType = SandboxAction['type'];
@@ -13,6 +14,7 @@ type ActionOf<K extends ActionType> = Extract<SandboxAction, { type: K }>;
 /** One executor per sandbox action type; a new action type is a compile error until it has one. */
 const EXECUTORS: { [K in ActionType]: (action: ActionOf<K>, ctx: ActionContext) => Promise<Observation> } = {
   run_command: runCommand,
+  file_editor: fileEditor,
 };
 
 /** Runs the request's action with the executor for its type. */
