@@ -28,35 +28,51 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-start_engine() {
-  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-    say "starting docker through systemd"
-    systemctl start docker
-    return
-  fi
+pid_file=/var/run/docker.pid
+started_pid=
+
+dockerd_alive() {
+  if [ -n "$started_pid" ] && kill -0 "$started_pid" 2>/dev/null; then return 0; fi
+  [ -s "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null
+}
+
+start_dockerd() {
+  rm -f "$pid_file"
   say "starting dockerd in the background (log: $log_file)"
   mkdir -p "$(dirname "$log_file")"
   setsid dockerd >>"$log_file" 2>&1 </dev/null &
+  started_pid=$!
 }
 
+give_up() {
+  say "$1; the end of $log_file:"
+  tail -n 30 "$log_file" >&2 2>/dev/null || true
+  exit 1
+}
+
+# Waits for the engine; (re)starts dockerd whenever none runs, e.g. one that was still shutting down.
 wait_for_engine() {
-  local waited=0
+  local waited=0 starts=0
   until engine_answers; do
-    if ((waited >= wait_s)); then
-      say "the Docker engine did not answer within ${wait_s}s; the end of $log_file:"
-      tail -n 30 "$log_file" >&2 2>/dev/null || true
-      exit 1
+    if [ "$use_systemd" = no ] && ! dockerd_alive; then
+      ((starts < 2)) || give_up "dockerd exited twice"
+      start_dockerd
+      starts=$((starts + 1))
     fi
+    ((waited < wait_s)) || give_up "the Docker engine did not answer within ${wait_s}s"
     sleep 1
     waited=$((waited + 1))
   done
 }
 
 install_missing
-if engine_answers; then
-  say "the Docker engine answers ($(docker version --format '{{.Server.Version}}'))"
-  exit 0
+if ! engine_answers; then
+  use_systemd=no
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    use_systemd=yes
+    say "starting docker through systemd"
+    systemctl start docker
+  fi
+  wait_for_engine
 fi
-start_engine
-wait_for_engine
 say "the Docker engine answers ($(docker version --format '{{.Server.Version}}'))"

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { TestProject } from 'vitest/node';
 import { REPO_ROOT } from '../services';
 import { docker, removeTestContainers } from './docker-cli';
@@ -23,7 +24,20 @@ const NO_ENGINE =
   'No Docker engine answers, so the docker tests cannot run. Start one with ' +
   '`bash scripts/docker/ensure-engine.sh` (installs docker.io and starts dockerd on Debian as root), then rerun.';
 
-/** Runs build-image.mjs with its progress on our stderr; resolves with the JSON line it prints last. */
+/** The image's tag from build-image.mjs's last stdout line, or undefined. */
+function imageFromSummary(stdout: string): string | undefined {
+  try {
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { image?: unknown };
+    return typeof summary.image === 'string' ? summary.image : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs build-image.mjs. Its own progress lines go to our stderr as they come; the docker build's
+ * output is kept and shown only when the build fails.
+ */
 function buildImage(): Promise<SandboxImageResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/docker/build-image.mjs')], {
@@ -31,29 +45,20 @@ function buildImage(): Promise<SandboxImageResult> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
-    let stderr = '';
+    let log = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-20_000);
-      process.stderr.write(chunk);
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      log = `${log}${line}\n`.slice(-20_000);
+      if (/^build(-base)?-image: /.test(line)) process.stderr.write(`${line}\n`);
     });
     child.once('error', (error) => {
       resolve({ ok: false, message: `build-image.mjs could not be started: ${error.message}` });
     });
     child.once('close', (code) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      let image: unknown;
-      try {
-        image = (JSON.parse(last) as { image?: unknown }).image;
-      } catch {
-        image = undefined;
-      }
-      if (code === 0 && typeof image === 'string') resolve({ ok: true, image });
+      const image = imageFromSummary(stdout);
+      if (code === 0 && image !== undefined) resolve({ ok: true, image });
       else
-        resolve({
-          ok: false,
-          message: `Building the sandbox image failed (exit ${String(code)}):\n${stderr}`,
-        });
+        resolve({ ok: false, message: `Building the sandbox image failed (exit ${String(code)}):\n${log}` });
     });
   });
 }

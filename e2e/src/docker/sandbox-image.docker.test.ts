@@ -103,8 +103,8 @@ describe('the sandbox image', () => {
         'id -un',
         'id -u',
         'cat /proc/1/environ',
-        'cat /proc/$(pgrep -f action-server/main.js)/environ',
-        'cat /proc/$(pgrep -f agent-server/main.js)/environ',
+        "cat /proc/$(pgrep -o -f '^node .*/action-server/main.js')/environ",
+        "cat /proc/$(pgrep -o -f '^node .*/agent-server/main.js')/environ",
         'ls /var/lib/handoff',
         'echo "handoff variables: $(env | grep -c HANDOFF_)"',
         'stat -c "%U %a %n" /workspace /var/lib/handoff',
@@ -156,7 +156,7 @@ describe('the sandbox image', () => {
   });
 
   sandboxTest('stops with a failure status when one of its services dies', async ({ sandbox }) => {
-    await sandbox.exec('pkill -KILL -f action-server/main.js');
+    await sandbox.exec("pkill -KILL -f '^node .*/action-server/main.js'");
     expect(await sandbox.wait()).not.toBe(0);
     const { stderr } = await sandbox.logs();
     expect(stderr).toMatch(/"msg":"action-server exited".*"signal":"SIGKILL"/);
