@@ -104,6 +104,21 @@ describe('HttpSandboxClient', () => {
     await expect(client.executeAction(action, options())).rejects.toBeInstanceOf(SandboxInvalidResponseError);
   });
 
+  it('throws SandboxConnectionError when the answer is cut off', async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"observation":');
+        setTimeout(() => res.destroy(), 10);
+      });
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new HttpSandboxClient({ baseUrl: url, sessionApiKey: KEY });
+    await expect(client.executeAction(action, options())).rejects.toBeInstanceOf(SandboxConnectionError);
+  });
+
   it('throws SandboxConnectionError when nothing listens', async () => {
     const { url } = await actionServer(200, '{}');
     await new Promise<void>((resolve) =>

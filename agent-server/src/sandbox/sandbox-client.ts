@@ -13,6 +13,7 @@ import type {
   SandboxAction,
 } from '@handoff/protocol';
 import type { z } from 'zod';
+import { httpPost } from './http-post';
 
 /** Per-call options of {@link SandboxClient.executeAction}. */
 export interface ExecuteOptions {
@@ -95,10 +96,10 @@ export interface HttpSandboxClientOptions {
   sessionApiKey: string;
   /** Extra time past a command's own hard timeout before the HTTP call gives up (seconds). */
   graceSec?: number;
-  /** How long a file-editor call or an interrupt may take (seconds). */
+  /** How long a file-editor call may take (seconds). */
   quickCallTimeoutSec?: number;
-  /** `fetch` to use (tests). */
-  fetch?: typeof fetch;
+  /** How long an interrupt may take (seconds); short, since shutdown and pausing wait for it. */
+  interruptTimeoutSec?: number;
 }
 
 /**
@@ -107,22 +108,22 @@ export interface HttpSandboxClientOptions {
  * How long a call may take: a command with a hard timeout gets that plus a grace period; a
  * command without one gets no HTTP limit at all, because the sandbox answers it after its soft
  * timeout (no new output for 30 s) or when it ends, and a command that keeps printing may
- * rightly take long. The user's interrupt bounds it. Editor calls and interrupts are quick and
- * get a short limit.
+ * rightly take long; the user's interrupt bounds it. Editor calls and interrupts are quick and
+ * get a short limit. Requests go through `node:http`, which adds no limit of its own.
  */
 export class HttpSandboxClient implements SandboxClient {
   readonly #baseUrl: string;
   readonly #key: string;
   readonly #graceSec: number;
   readonly #quickCallTimeoutSec: number;
-  readonly #fetch: typeof fetch;
+  readonly #interruptTimeoutSec: number;
 
   constructor(options: HttpSandboxClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#key = options.sessionApiKey;
     this.#graceSec = options.graceSec ?? 30;
     this.#quickCallTimeoutSec = options.quickCallTimeoutSec ?? 60;
-    this.#fetch = options.fetch ?? fetch;
+    this.#interruptTimeoutSec = options.interruptTimeoutSec ?? 10;
   }
 
   async executeAction(action: SandboxAction, options: ExecuteOptions): Promise<Observation> {
@@ -137,7 +138,7 @@ export class HttpSandboxClient implements SandboxClient {
 
   async interrupt(session: string): Promise<InterruptResponse> {
     const body: InterruptRequest = { session };
-    const text = await this.#post('/interrupt', body, { timeoutSec: this.#quickCallTimeoutSec });
+    const text = await this.#post('/interrupt', body, { timeoutSec: this.#interruptTimeoutSec });
     return parseBody(text, InterruptResponseSchema, 'an interrupt response');
   }
 
@@ -155,11 +156,9 @@ export class HttpSandboxClient implements SandboxClient {
     const timeout =
       options.timeoutSec === undefined ? undefined : AbortSignal.timeout(options.timeoutSec * 1000);
     const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
-    let response: Response;
-    let text: string;
+    let response: { status: number; text: string };
     try {
-      response = await this.#fetch(`${this.#baseUrl}${path}`, {
-        method: 'POST',
+      response = await httpPost(`${this.#baseUrl}${path}`, {
         headers: {
           'content-type': 'application/json',
           [SESSION_API_KEY_HEADER]: this.#key,
@@ -168,7 +167,6 @@ export class HttpSandboxClient implements SandboxClient {
         body: JSON.stringify(body),
         ...(signals.length === 0 ? {} : { signal: AbortSignal.any(signals) }),
       });
-      text = await response.text();
     } catch (error) {
       if (options.signal?.aborted === true) throw error;
       if (timeout?.aborted === true)
@@ -177,8 +175,9 @@ export class HttpSandboxClient implements SandboxClient {
         cause: error,
       });
     }
-    if (!response.ok) throw errorFromResponse(response.status, text);
-    return text;
+    if (response.status < 200 || response.status > 299)
+      throw errorFromResponse(response.status, response.text);
+    return response.text;
   }
 }
 
