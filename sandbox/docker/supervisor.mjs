@@ -132,6 +132,11 @@ function start(service, onExit) {
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(new Error(`${service.name} could not be started: ${error.message}`));
+      // A process that never started emits no 'exit'; count it as one that failed.
+      if (child.pid === undefined) {
+        running.exited = true;
+        onExit(running, 1, null);
+      }
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);

@@ -46,6 +46,22 @@ function commandOutput(events: Event[]): string {
   return observation.observation.output;
 }
 
+/** Runs the image with `env` until it exits on its own; returns its exit status and output. */
+async function runUntilExit(
+  image: string,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const envArgs = Object.keys(env).flatMap((name) => ['--env', name]);
+  const id = await dockerOk(['run', '--detach', '--label', TEST_LABEL, ...envArgs, image], { env });
+  try {
+    const code = Number(await dockerOk(['wait', id]));
+    const { stdout, stderr } = await docker(['logs', id]);
+    return { code, stdout, stderr };
+  } finally {
+    await docker(['rm', '--force', id]);
+  }
+}
+
 describe('the sandbox image', () => {
   sandboxTest(
     'prints one ready line, answers /alive, and guards its API with the session key',
@@ -163,15 +179,17 @@ describe('the sandbox image', () => {
     expect(stderr).toContain('"msg":"stopping the sandbox: action-server exited"');
   });
 
-  sandboxTest('refuses to start without a session key', async ({ image }) => {
-    const id = await dockerOk(['run', '--detach', '--label', TEST_LABEL, image]);
-    try {
-      expect(Number(await dockerOk(['wait', id]))).toBe(2);
-      const { stdout, stderr } = await docker(['logs', id]);
-      expect(stdout).toBe('');
-      expect(stderr).toContain('HANDOFF_SESSION_API_KEY is required');
-    } finally {
-      await docker(['rm', '--force', id]);
-    }
+  sandboxTest('refuses to start without a valid session key, with exit status 2', async ({ image }) => {
+    const missing = await runUntilExit(image, {});
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toContain('HANDOFF_SESSION_API_KEY is required');
+
+    const short = await runUntilExit(image, { HANDOFF_SESSION_API_KEY: 'too-short' });
+    expect(short.code).toBe(2);
+    expect(short.stdout).toBe('');
+    expect(short.stderr).toContain('HANDOFF_SESSION_API_KEY must be at least 16 characters');
+    expect(short.stderr).toContain('"msg":"stopping the sandbox: action-server exited"');
+    expect(short.stderr).not.toContain('too-short');
   });
 });
