@@ -18,11 +18,23 @@ function sha256(content: string | Buffer): string {
 }
 
 function created(file: string, content: string, executable = false): WorkspaceChange {
-  return { path: file, kind: 'created', sha256: sha256(content), size: Buffer.byteLength(content), executable };
+  return {
+    path: file,
+    kind: 'created',
+    sha256: sha256(content),
+    size: Buffer.byteLength(content),
+    executable,
+  };
 }
 
 function modified(file: string, content: string, executable = false): WorkspaceChange {
-  return { path: file, kind: 'modified', sha256: sha256(content), size: Buffer.byteLength(content), executable };
+  return {
+    path: file,
+    kind: 'modified',
+    sha256: sha256(content),
+    size: Buffer.byteLength(content),
+    executable,
+  };
 }
 
 function deleted(file: string): WorkspaceChange {
@@ -62,7 +74,9 @@ describe.each(POOLS)('ChangeTracker (%s)', (_, pool) => {
 
   it('reports nothing when nothing changed, and the baseline is not a change', async () => {
     expect(await tracker.scan()).toEqual([]);
-    expect(logger.records.find((record) => record.message === 'workspace baseline taken')?.fields).toMatchObject({
+    expect(
+      logger.records.find((record) => record.message === 'workspace baseline taken')?.fields,
+    ).toMatchObject({
       files: 2,
     });
   });
@@ -226,8 +240,15 @@ describe('ChangeTracker in a git repository', () => {
     tracker = new ChangeTracker({ workspace: workspace.path, logger: new RecordingLogger() });
     await tracker.start();
     await bash(workspace.path, 'git checkout -q feature');
-    expect(await tracker.scan()).toEqual([deleted('a.txt'), created('b.txt', 'b\n'), modified('shared.txt', 'changed\n')]);
-    await bash(workspace.path, 'printf "*.tmp\\n" >> .gitignore && git add -A && git commit -qm more && git gc -q');
+    expect(await tracker.scan()).toEqual([
+      deleted('a.txt'),
+      created('b.txt', 'b\n'),
+      modified('shared.txt', 'changed\n'),
+    ]);
+    await bash(
+      workspace.path,
+      'printf "*.tmp\\n" >> .gitignore && git add -A && git commit -qm more && git gc -q',
+    );
     expect(await tracker.scan()).toEqual([modified('.gitignore', '*.log\n*.tmp\n')]);
   });
 });
