@@ -1,7 +1,8 @@
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from './config';
+import { parseConfig, systemHost } from './config';
+import type { ConfigHost } from './config';
 import { createTempWorkspace } from './testing/temp-workspace';
 import type { TempWorkspace } from './testing/temp-workspace';
 
@@ -68,5 +69,58 @@ describe('parseConfig', () => {
     expect(
       failure({ HANDOFF_SESSION_API_KEY: KEY, HANDOFF_WORKSPACE: workspace.path, HANDOFF_PORT: port }),
     ).toContain('HANDOFF_PORT');
+  });
+});
+
+describe('HANDOFF_COMMAND_USER', () => {
+  const worker = { name: 'worker', uid: 1000, gid: 1000, home: '/home/worker' };
+  const host = (uid: number | undefined): ConfigHost => ({
+    uid: () => uid,
+    lookUpUser: (name) =>
+      name === 'worker' ? worker : name === 'root' ? { name, uid: 0, gid: 0, home: '/root' } : undefined,
+  });
+  const env = (user: string): NodeJS.ProcessEnv => ({
+    HANDOFF_SESSION_API_KEY: KEY,
+    HANDOFF_WORKSPACE: workspace.path,
+    HANDOFF_COMMAND_USER: user,
+  });
+
+  it('resolves the user to uid, gid and home when the server runs as root', () => {
+    const result = parseConfig(env('worker'), host(0));
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        sessionApiKey: KEY,
+        host: '127.0.0.1',
+        port: 0,
+        workspace: workspace.path,
+        commandUser: worker,
+      },
+    });
+  });
+
+  it('refuses it when the server is not root, naming the uid', () => {
+    const result = parseConfig(env('worker'), host(1000));
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message).toContain(
+      'HANDOFF_COMMAND_USER needs the action server to run as root, to start commands as "worker" (it runs as uid 1000)',
+    );
+  });
+
+  it('refuses an unknown user, root itself, and a malformed name', () => {
+    const message = (user: string): string => {
+      const result = parseConfig(env(user), host(0));
+      return result.ok ? '' : result.message;
+    };
+    expect(message('nobody-here')).toContain(
+      'HANDOFF_COMMAND_USER names no user of this system ("nobody-here")',
+    );
+    expect(message('root')).toContain('must be an unprivileged user');
+    expect(message('bad name;')).toContain('HANDOFF_COMMAND_USER must be a user name');
+  });
+
+  it('looks real users up on this system', () => {
+    expect(systemHost.lookUpUser('root')).toMatchObject({ name: 'root', uid: 0, gid: 0 });
+    expect(systemHost.lookUpUser('no-such-user-for-handoff')).toBeUndefined();
   });
 });

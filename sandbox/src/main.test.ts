@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExecuteActionResponseSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemHost } from './config';
 import { waitForExit } from './testing/processes';
 import { newSessionKey } from './testing/session-key';
 import { BUILT_MAIN, spawnActionServer } from './testing/spawn-action-server';
@@ -68,6 +69,46 @@ describe('dist/main.js', () => {
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(await waitForExit(pid)).toBe(true);
     await running.catch(() => undefined);
+  });
+
+  it.skipIf(process.getuid?.() !== 0 || systemHost.lookUpUser('nobody') === undefined)(
+    'runs commands as HANDOFF_COMMAND_USER (root only)',
+    async () => {
+      await chmod(workspace.path, 0o777);
+      const key = newSessionKey();
+      server = await spawnActionServer({
+        HANDOFF_SESSION_API_KEY: key,
+        HANDOFF_WORKSPACE: workspace.path,
+        HANDOFF_COMMAND_USER: 'nobody',
+      });
+      const response = await fetch(`${server.url}/execute_action`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SESSION_API_KEY_HEADER]: key },
+        body: JSON.stringify({ action: { type: 'run_command', command: 'id -un; echo $USER $HOME' } }),
+      });
+      const { observation } = ExecuteActionResponseSchema.parse(await response.json());
+      expect(observation).toMatchObject({ type: 'run_command', exitCode: 0 });
+      const nobody = systemHost.lookUpUser('nobody');
+      expect(observation.type === 'run_command' && observation.output).toBe(
+        `nobody\nnobody ${nobody?.home ?? ''}\n`,
+      );
+      expect(await server.stop('SIGTERM')).toBe(0);
+    },
+  );
+
+  it('exits 2 naming HANDOFF_COMMAND_USER when that user cannot be used', () => {
+    const result = spawnSync(process.execPath, [BUILT_MAIN], {
+      env: {
+        PATH: process.env['PATH'],
+        HANDOFF_SESSION_API_KEY: newSessionKey(),
+        HANDOFF_WORKSPACE: workspace.path,
+        HANDOFF_COMMAND_USER: 'no-such-user-for-handoff',
+      },
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('HANDOFF_COMMAND_USER');
   });
 
   it('exits 2 with a clear message on stderr when the configuration is bad', () => {

@@ -19,7 +19,11 @@ try {
   const server = await startActionServer({ ...config, logger });
   // The launcher waits for exactly this line (docs/architecture.md); nothing else goes to stdout.
   process.stdout.write(`${JSON.stringify({ type: 'ready', port: server.port })}\n`);
-  logger.info('action server listening', { url: server.url, workspace: config.workspace });
+  logger.info('action server listening', {
+    url: server.url,
+    workspace: config.workspace,
+    commandUser: config.commandUser?.name ?? null,
+  });
   const shutDown = (signal: NodeJS.Signals): void => {
     logger.info('shutting down', { signal });
     setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();

@@ -1,8 +1,15 @@
-import { ErrorBodySchema, ExecuteActionResponseSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
+import {
+  ErrorBodySchema,
+  ExecuteActionResponseSchema,
+  InterruptResponseSchema,
+  SESSION_API_KEY_HEADER,
+} from '@handoff/protocol';
 import type { ErrorBody } from '@handoff/protocol';
 import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commandEnv } from './actions/action-context';
 import { MAX_BODY_BYTES, createApp } from './server';
+import { ShellSessions } from './shell/shell-sessions';
 import { RecordingLogger } from './testing/recording-logger';
 import { newSessionKey } from './testing/session-key';
 import { createTempWorkspace } from './testing/temp-workspace';
@@ -12,14 +19,19 @@ const KEY = newSessionKey();
 let workspace: TempWorkspace;
 let logger: RecordingLogger;
 let app: Hono;
+let shells: ShellSessions;
 
 beforeEach(async () => {
   workspace = await createTempWorkspace();
   logger = new RecordingLogger();
-  app = createApp({ sessionApiKey: KEY, workspace: workspace.path, logger });
+  shells = new ShellSessions({ workspace: workspace.path, env: commandEnv(process.env) });
+  app = createApp({ sessionApiKey: KEY, workspace: workspace.path, logger, shells });
 });
 
-afterEach(() => workspace.dispose());
+afterEach(async () => {
+  await shells.close();
+  await workspace.dispose();
+});
 
 function post(
   path: string,
@@ -88,7 +100,7 @@ describe('errors', () => {
   it('answers a schema mismatch with 400 naming the field, and logs it', async () => {
     const response = await post(
       '/execute_action',
-      JSON.stringify({ action: { type: 'run_command', command: '' } }),
+      JSON.stringify({ action: { type: 'run_command', command: 42 } }),
     );
     expect(response.status).toBe(400);
     const body = await errorOf(response);
@@ -131,11 +143,16 @@ describe('errors', () => {
   });
 
   it('hides unexpected errors behind 500 internal_error and logs them', async () => {
-    const broken = createApp({ sessionApiKey: KEY, workspace: '/nonexistent/workspace/for/test', logger });
+    const broken = createApp({
+      sessionApiKey: KEY,
+      workspace: '/nonexistent/workspace/for/test',
+      logger,
+      shells,
+    });
     const response = await broken.request('http://localhost/execute_action', {
       method: 'POST',
       headers: { [SESSION_API_KEY_HEADER]: KEY },
-      body: JSON.stringify({ action: { type: 'run_command', command: 'true' } }),
+      body: JSON.stringify({ action: { type: 'run_command', command: 'true', cwd: 'sub' } }),
     });
     expect(response.status).toBe(500);
     const body = await errorOf(response);
@@ -158,10 +175,46 @@ describe('POST /execute_action', () => {
     expect(observation).toEqual({
       type: 'run_command',
       command: 'echo hello',
+      session: 'default',
+      status: 'completed',
       exitCode: 0,
       output: 'hello\n',
       timedOut: false,
       cwd: workspace.path,
     });
+  });
+
+  it('answers a session over the cap with 400 naming the open sessions', async () => {
+    const capped = createApp({
+      sessionApiKey: KEY,
+      workspace: workspace.path,
+      logger,
+      shells: new ShellSessions({ workspace: workspace.path, env: {}, maxSessions: 0 }),
+    });
+    const response = await capped.request('http://localhost/execute_action', {
+      method: 'POST',
+      headers: { [SESSION_API_KEY_HEADER]: KEY },
+      body: JSON.stringify({ action: { type: 'run_command', command: 'true', session: 'extra' } }),
+    });
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).message).toContain('Cannot open shell session "extra"');
+  });
+});
+
+describe('POST /interrupt', () => {
+  it('needs the key', async () => {
+    expect((await post('/interrupt', '{}', {})).status).toBe(401);
+  });
+
+  it('answers interrupted: false when nothing runs', async () => {
+    const response = await post('/interrupt', JSON.stringify({ session: 'default' }));
+    expect(response.status).toBe(200);
+    expect(InterruptResponseSchema.parse(await response.json())).toEqual({ interrupted: false });
+  });
+
+  it('refuses a bad session name with 400', async () => {
+    const response = await post('/interrupt', JSON.stringify({ session: '../x' }));
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).message).toContain('session');
   });
 });

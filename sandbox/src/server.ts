@@ -1,5 +1,6 @@
 import {
   ExecuteActionRequestSchema,
+  InterruptRequestSchema,
   SESSION_API_KEY_HEADER,
   constantTimeEqual,
   errorBody,
@@ -11,12 +12,13 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { commandEnv } from './actions/action-context';
-import type { ActionContext } from './actions/action-context';
+import type { ActionContext, CommandUser } from './actions/action-context';
 import { executeAction } from './actions/execute-action';
+import { interrupt } from './actions/run-command';
 import { SandboxError } from './errors';
 import { createJsonLogger, errorFields } from './log';
 import type { Logger } from './log';
-import { ProcessGroups } from './shell/process-groups';
+import { ShellSessions } from './shell/shell-sessions';
 
 /**
  * The largest `/execute_action` body the action server reads: a `create` carries a whole file,
@@ -30,8 +32,10 @@ export interface CreateAppOptions {
   sessionApiKey: string;
   /** The workspace folder commands run in. */
   workspace: string;
-  /** Where commands' process groups are tracked; pass one to kill them on shutdown. */
-  processGroups?: ProcessGroups;
+  /** The shell sessions commands run in; pass them to close them on shutdown. */
+  shells?: ShellSessions;
+  /** The unprivileged user commands run as (`HANDOFF_COMMAND_USER`); the server's own when absent. */
+  commandUser?: CommandUser;
   /** The environment commands inherit, before `HANDOFF_*` is removed; `process.env` by default. */
   env?: NodeJS.ProcessEnv;
   /** Where errors are logged; JSON lines on stderr by default. */
@@ -43,17 +47,23 @@ const ALIVE: AliveResponse = { status: 'ok' };
 /** The action server's HTTP app: each route parses, delegates to an executor and answers. */
 export function createApp(options: CreateAppOptions): Hono {
   const logger = options.logger ?? createJsonLogger();
+  const env = commandEnv(options.env ?? process.env);
+  const { workspace, commandUser } = options;
   const ctx: ActionContext = {
-    workspace: options.workspace,
-    env: commandEnv(options.env ?? process.env),
-    processGroups: options.processGroups ?? new ProcessGroups(),
+    workspace,
+    env,
+    shells: options.shells ?? new ShellSessions({ workspace, env, ...(commandUser ? { commandUser } : {}) }),
+    ...(commandUser ? { commandUser } : {}),
   };
   const app = new Hono();
   // Registered before the auth middleware and answering without next(), so it needs no key.
   app.get('/alive', (c) => c.json(ALIVE));
   app.use('*', requireSessionKey(options.sessionApiKey));
   app.post('/execute_action', limitBody, async (c) =>
-    c.json(await executeAction(await readJson(c, ExecuteActionRequestSchema), ctx)),
+    c.json(await executeAction(await readJson(c, ExecuteActionRequestSchema), { ...ctx, signal: c.req.raw.signal })),
+  );
+  app.post('/interrupt', limitBody, async (c) =>
+    c.json(await interrupt(await readJson(c, InterruptRequestSchema), ctx)),
   );
   app.notFound((c) =>
     errorResponse(c, new SandboxError('route_not_found', `No route for ${c.req.method} ${c.req.path}.`)),

@@ -1,4 +1,4 @@
-import type { ProcessGroups } from '../shell/process-groups';
+import type { ShellSessions } from '../shell/shell-sessions';
 
 /** What every action executor gets besides its action. */
 export interface ActionContext {
@@ -6,8 +6,10 @@ export interface ActionContext {
   workspace: string;
   /** The environment commands run with; already free of Handoff's own variables. */
   env: NodeJS.ProcessEnv;
-  /** Where started process groups are tracked, so shutdown can end them. */
-  processGroups: ProcessGroups;
+  /** The persistent shell sessions commands run in; shutdown closes them. */
+  shells: ShellSessions;
+  /** Aborts when the request's HTTP client went away; a running command is then interrupted. */
+  signal?: AbortSignal;
   /**
    * The unprivileged user commands run as (`HANDOFF_COMMAND_USER`); files the sandbox itself
    * writes (editor, uploads) are given to this user. Undefined: the server's own user.

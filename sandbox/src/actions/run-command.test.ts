@@ -1,32 +1,21 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunCommandAction } from '@handoff/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SandboxError } from '../errors';
 import { MAX_OUTPUT_CHARS, TRUNCATION_MARKER } from '../shell/output';
-import { ProcessGroups } from '../shell/process-groups';
-import { isProcessAlive, waitForExit } from '../testing/processes';
-import { createTempWorkspace } from '../testing/temp-workspace';
-import type { TempWorkspace } from '../testing/temp-workspace';
-import { commandEnv } from './action-context';
-import type { ActionContext } from './action-context';
-import { execute } from './run-command';
+import { createShellFixture } from '../testing/shell-fixture';
+import type { ShellFixture } from '../testing/shell-fixture';
 
-let workspace: TempWorkspace;
-let ctx: ActionContext;
+let shell: ShellFixture;
+const run: ShellFixture['run'] = (command, extra) => shell.run(command, extra);
 
 beforeEach(async () => {
-  workspace = await createTempWorkspace();
-  ctx = { workspace: workspace.path, env: commandEnv(process.env), processGroups: new ProcessGroups() };
+  shell = await createShellFixture();
 });
 
 afterEach(async () => {
-  ctx.processGroups.killAll();
-  await workspace.dispose();
+  await shell.dispose();
 });
-
-const run = (command: string, extra: Partial<RunCommandAction> = {}) =>
-  execute({ type: 'run_command', command, ...extra }, ctx);
 
 async function refusal(promise: Promise<unknown>): Promise<SandboxError> {
   const error: unknown = await promise.then(
@@ -38,146 +27,177 @@ async function refusal(promise: Promise<unknown>): Promise<SandboxError> {
 }
 
 describe('run-command: results', () => {
-  it('reports output and exit code 0', async () => {
-    const observation = await run('echo hello');
-    expect(observation).toEqual({
+  it('reports output, exit code 0, the session and its directory', async () => {
+    expect(await run('echo hello')).toEqual({
       type: 'run_command',
       command: 'echo hello',
+      session: 'default',
+      status: 'completed',
       exitCode: 0,
       output: 'hello\n',
       timedOut: false,
-      cwd: workspace.path,
+      cwd: shell.workspace,
     });
   });
 
-  it('reports a non-zero exit as data', async () => {
-    const observation = await run('exit 3');
-    expect(observation.exitCode).toBe(3);
-    expect(observation.timedOut).toBe(false);
+  it.each([
+    ['false', 1],
+    ['(exit 3)', 3],
+    ['sh -c "kill -TERM \\$\\$"', 128 + 15],
+    ['sh -c "kill -KILL \\$\\$"', 128 + 9],
+    ['no-such-command-here', 127],
+  ])('reports the exit status of %s as %i', async (command, exitCode) => {
+    expect(await run(command)).toMatchObject({ status: 'completed', exitCode, timedOut: false });
   });
 
-  it('reports a signal as 128 + its number', async () => {
-    expect((await run('kill -TERM $$')).exitCode).toBe(128 + 15);
+  it('keeps $? of the previous command, as a terminal does', async () => {
+    await run('(exit 7)');
+    expect((await run('echo $?')).output).toBe('7\n');
   });
 
-  it('captures stderr, interleaved with stdout in arrival order', async () => {
-    const observation = await run('echo one; sleep 0.05; echo two >&2; sleep 0.05; echo three');
-    expect(observation.output).toBe('one\ntwo\nthree\n');
+  it('captures stderr, interleaved with stdout in order', async () => {
+    expect((await run('echo one; echo two >&2; echo three')).output).toBe('one\ntwo\nthree\n');
   });
 
-  it('runs with stdin at end of file', async () => {
-    const observation = await run('read -r line; echo "read exit $?"; cat; echo done');
-    expect(observation.output).toBe('read exit 1\ndone\n');
+  it('runs a multi-line command with a here-document as one command', async () => {
+    const observation = await run(
+      "cat > notes.txt <<'EOF'\nline one\n$HOME stays literal\nEOF\ncat notes.txt\necho done",
+    );
+    expect(observation).toMatchObject({ exitCode: 0, output: 'line one\n$HOME stays literal\ndone\n' });
   });
 
-  it('strips ANSI escape sequences', async () => {
-    const observation = await run(String.raw`printf '\033[1;31mred\033[0m \033]0;title\007plain\n'`);
-    expect(observation.output).toBe('red plain\n');
+  it('runs a command longer than a terminal line', async () => {
+    const word = 'x'.repeat(20_000);
+    expect((await run(`echo ${word} | wc -c`)).output).toBe(`${word.length + 1}\n`);
+  });
+
+  it('reports a syntax error instead of waiting for more input', async () => {
+    const observation = await run('echo "unterminated');
+    expect(observation.status).toBe('completed');
+    expect(observation.exitCode).toBe(2);
+    expect(observation.output).toContain('unexpected EOF');
+  });
+
+  it('reports `exit` as the exit status and starts a fresh shell next time', async () => {
+    await mkdir(path.join(shell.workspace, 'sub'));
+    await run('cd sub');
+    expect(await run('exit 4')).toMatchObject({ status: 'completed', exitCode: 4 });
+    expect(await run('pwd')).toMatchObject({ exitCode: 0, output: `${shell.workspace}\n` });
+  });
+});
+
+describe('run-command: the session persists', () => {
+  it('keeps the directory, exported and plain variables, functions and aliases', async () => {
+    await mkdir(path.join(shell.workspace, 'sub'));
+    await run('cd sub && export GREETING=hi && plain=kept');
+    await run('greet() { echo "$GREETING, $1"; }');
+    await run("alias say='echo said'");
+    const observation = await run('pwd; greet you; echo $plain; say it');
+    expect(observation.output).toBe(`${path.join(shell.workspace, 'sub')}\nhi, you\nkept\nsaid it\n`);
+    expect(observation.cwd).toBe(path.join(shell.workspace, 'sub'));
+    expect((await run('sh -c "echo \\$GREETING"')).output).toBe('hi\n');
+  });
+
+  it('answers a fast command without delay, many times in a row', async () => {
+    for (let i = 0; i < 50; i += 1) {
+      expect(await run(`echo ${i}`)).toMatchObject({ status: 'completed', exitCode: 0, output: `${i}\n` });
+    }
+  });
+
+  it('keeps background jobs running after their command returned', async () => {
+    const observation = await run('sleep 30 > /dev/null & echo $!');
+    const pid = Number(observation.output.split('\n').find((line) => /^\d+$/.test(line)));
+    expect(observation.status).toBe('completed');
+    expect((await run(`kill -0 ${pid} && echo alive`)).output).toBe('alive\n');
+  });
+});
+
+describe('run-command: output', () => {
+  it('strips colours and terminal titles', async () => {
+    await writeFile(path.join(shell.workspace, 'a.txt'), 'a');
+    expect((await run(String.raw`printf '\e[31mred\e[0m \e]0;title\a plain\n'`)).output).toBe('red  plain\n');
+    expect((await run('ls --color=always')).output).toBe('a.txt\n');
+  });
+
+  it('shows progress drawn with carriage returns in its final state', async () => {
+    expect((await run(String.raw`printf '10%%\r50%%\r100%%\n'`)).output).toBe('100%\n');
   });
 
   it('keeps multi-byte characters whole', async () => {
     expect((await run('printf "héllo ✓ 🎉\\n"')).output).toBe('héllo ✓ 🎉\n');
   });
 
-  it('cuts the middle of long output, keeping both ends', async () => {
-    const observation = await run('echo START; head -c 100000 /dev/zero | tr "\\0" x; echo; echo END');
+  it('cuts the middle of huge output, keeping both ends and the marker', async () => {
+    const observation = await run('seq 1 2000000');
+    expect(observation.exitCode).toBe(0);
     expect(observation.output.length).toBeLessThanOrEqual(MAX_OUTPUT_CHARS);
-    expect(observation.output.startsWith('START\nxxx')).toBe(true);
-    expect(observation.output.endsWith('xxx\nEND\n')).toBe(true);
+    expect(observation.output.startsWith('1\n2\n3\n')).toBe(true);
+    expect(observation.output.endsWith('1999999\n2000000\n')).toBe(true);
     expect(observation.output).toContain(TRUNCATION_MARKER);
   });
 
-  it('keeps memory bounded for very long output and still shows both ends', async () => {
-    const observation = await run('echo START; head -c 5000000 /dev/zero | tr "\\0" y; echo; echo END');
-    expect(observation.output.length).toBeLessThanOrEqual(MAX_OUTPUT_CHARS);
-    expect(observation.output.startsWith('START\n')).toBe(true);
-    expect(observation.output.endsWith('\nEND\n')).toBe(true);
+  it('survives binary garbage and shows no control characters', async () => {
+    const observation = await run('head -c 300000 /dev/urandom; echo; echo END');
+    expect(observation).toMatchObject({ status: 'completed', exitCode: 0 });
+    expect(observation.output.endsWith('END\n')).toBe(true);
+    expect(observation.output).not.toMatch(new RegExp(String.raw`[\u0000-\u0008\u000b-\u001f\u007f]`));
+    expect((await run('echo still fine')).output).toBe('still fine\n');
   });
 
-  it('does not wait for a background job that keeps stdout open', async () => {
-    const observation = await run('sleep 30 & echo started');
-    expect(observation).toMatchObject({ exitCode: 0, output: 'started\n', timedOut: false });
-    expect(ctx.processGroups.size).toBe(1);
-  });
-});
-
-describe('run-command: timeout', () => {
-  it('kills the whole process group and reports the timeout', async () => {
-    const pidFile = path.join(workspace.path, 'child.pid');
-    const started = Date.now();
-    const observation = await run(`sleep 100 & echo $! > ${pidFile}; echo waiting; wait`, {
-      timeoutSec: 0.5,
-    });
-    expect(Date.now() - started).toBeLessThan(20_000);
-    expect(observation.timedOut).toBe(true);
-    expect(observation.exitCode).toBe(-1);
-    expect(observation.output).toMatch(
-      /^waiting\n\n\[The command timed out after 0\.5 seconds and was killed\./,
-    );
-    const childPid = Number((await readFile(pidFile, 'utf8')).trim());
-    expect(await waitForExit(childPid)).toBe(true);
-    expect(isProcessAlive(childPid)).toBe(false);
-  });
-
-  it('keeps the timeout note within the output limit', async () => {
-    const observation = await run('head -c 100000 /dev/zero | tr "\\0" z; sleep 100', { timeoutSec: 0.5 });
-    expect(observation.timedOut).toBe(true);
-    expect(observation.output.length).toBeLessThanOrEqual(MAX_OUTPUT_CHARS);
-    expect(observation.output).toMatch(
-      /\[The command timed out after 0\.5 seconds and was killed\.[^\]]*\]$/,
+  it('runs with the agent terminal settings: no pagers, a dumb terminal, wide lines', async () => {
+    expect((await run('echo $TERM $PAGER $GIT_PAGER; tput cols 2>/dev/null || stty size')).output).toMatch(
+      /^dumb cat cat\n(1000|\d+ 1000)\n$/,
     );
   });
 });
 
 describe('run-command: working directory', () => {
-  it('runs in action.cwd inside the workspace and reports it', async () => {
-    await mkdir(path.join(workspace.path, 'sub', 'dir'), { recursive: true });
+  it('changes to action.cwd inside the workspace first, and stays there', async () => {
+    await mkdir(path.join(shell.workspace, 'sub', 'dir'), { recursive: true });
     const observation = await run('pwd', { cwd: 'sub/dir' });
-    expect(observation.output).toBe(`${path.join(workspace.path, 'sub', 'dir')}\n`);
-    expect(observation.cwd).toBe(path.join(workspace.path, 'sub', 'dir'));
+    expect(observation.output).toBe(`${path.join(shell.workspace, 'sub', 'dir')}\n`);
+    expect(observation.cwd).toBe(path.join(shell.workspace, 'sub', 'dir'));
+    expect((await run('pwd')).cwd).toBe(path.join(shell.workspace, 'sub', 'dir'));
   });
 
   it('accepts an absolute path inside the workspace', async () => {
-    await mkdir(path.join(workspace.path, 'abs'));
-    expect((await run('pwd', { cwd: path.join(workspace.path, 'abs') })).cwd).toBe(
-      path.join(workspace.path, 'abs'),
+    await mkdir(path.join(shell.workspace, 'abs'));
+    expect((await run('pwd', { cwd: path.join(shell.workspace, 'abs') })).cwd).toBe(
+      path.join(shell.workspace, 'abs'),
     );
   });
 
-  it('refuses ../ out of the workspace', async () => {
-    const error = await refusal(run('pwd', { cwd: '../' }));
-    expect(error.code).toBe('invalid_request');
-    expect(error.status).toBe(400);
-    expect(error.message).toContain('outside the workspace');
-  });
-
-  it('refuses an absolute path outside the workspace', async () => {
-    const error = await refusal(run('pwd', { cwd: '/etc' }));
-    expect(error.code).toBe('invalid_request');
-    expect(error.message).toContain('"/etc"');
-  });
-
-  it('refuses a symlink that leads out of the workspace', async () => {
-    await symlink('/etc', path.join(workspace.path, 'escape'));
-    const error = await refusal(run('pwd', { cwd: 'escape' }));
-    expect(error.code).toBe('invalid_request');
-    expect(error.message).toContain('through a symlink');
+  it('refuses ../, absolute paths outside and symlinks leading out', async () => {
+    await symlink('/etc', path.join(shell.workspace, 'escape'));
+    const up = await refusal(run('pwd', { cwd: '../' }));
+    expect(up.code).toBe('invalid_request');
+    expect(up.message).toContain('outside the workspace');
+    expect((await refusal(run('pwd', { cwd: '/etc' }))).message).toContain('"/etc"');
+    expect((await refusal(run('pwd', { cwd: 'escape' }))).message).toContain('through a symlink');
   });
 
   it('refuses a missing directory and a file', async () => {
-    await writeFile(path.join(workspace.path, 'file.txt'), 'x');
+    await writeFile(path.join(shell.workspace, 'file.txt'), 'x');
     expect((await refusal(run('pwd', { cwd: 'missing' }))).message).toContain('does not exist');
     expect((await refusal(run('pwd', { cwd: 'file.txt' }))).message).toContain('not a directory');
+  });
+
+  it('reports a directory with odd characters exactly', async () => {
+    const odd = path.join(shell.workspace, 'odd %41 dir\nline');
+    await mkdir(odd);
+    expect((await run(`cd ${JSON.stringify('odd %41 dir')}$'\\n'line`)).cwd).toBe(odd);
   });
 });
 
 describe('run-command: environment', () => {
-  it('never shows HANDOFF_* variables, the session key above all, to the command', async () => {
-    ctx.env = commandEnv({
-      ...process.env,
-      HANDOFF_SESSION_API_KEY: 'secret-session-key-0123456789',
-      HANDOFF_WORKSPACE: workspace.path,
-      VISIBLE_VAR: 'visible',
+  it('never shows HANDOFF_* variables, the session key above all', async () => {
+    await shell.dispose();
+    shell = await createShellFixture({
+      env: {
+        ...process.env,
+        HANDOFF_SESSION_API_KEY: 'secret-session-key-0123456789',
+        VISIBLE_VAR: 'visible',
+      },
     });
     const observation = await run('env');
     expect(observation.output).toContain('VISIBLE_VAR=visible');

@@ -1,42 +1,71 @@
-import type { RunCommandAction, RunCommandObservation } from '@handoff/protocol';
-import { MAX_OUTPUT_CHARS } from '../shell/output';
-import { runBash } from '../shell/run-bash';
+import type {
+  InterruptRequest,
+  InterruptResponse,
+  RunCommandAction,
+  RunCommandObservation,
+} from '@handoff/protocol';
+import type { SessionInput } from '../shell/bash-session';
+import type { SessionResult } from '../shell/pending-call';
 import { resolveCwd } from '../workspace/resolve-cwd';
 import type { ActionContext } from './action-context';
 
-/** The hard timeout when the action names none (OpenHands' `sandbox.timeout`). */
-export const DEFAULT_TIMEOUT_SEC = 120;
+/** The session a command runs in when the action names none. */
+export const DEFAULT_SESSION = 'default';
+
+/** Seconds without new output after which a call returns and the command keeps running (OpenHands V1). */
+export const DEFAULT_NO_CHANGE_TIMEOUT_SEC = 30;
+
+/** A control key as OpenHands takes it: `C-c`, `C-d`, `C-z`, any `C-<letter>`. */
+const CONTROL_KEY = /^C-([a-zA-Z])$/;
 
 /**
- * Runs a command with bash in the workspace (or `action.cwd` inside it) and reports what it
- * printed and how it ended. A non-zero exit or a timeout is data in the observation; only a
- * refused `cwd` or a bash that cannot start throws.
+ * Runs a command in a persistent bash session (`action.session`, created on first use), or
+ * talks to the command still running there: an empty command waits for more output,
+ * `isInput` types the text and Enter, `C-<letter>` sends that control key. A non-zero exit, a
+ * timeout, a busy session are data in the observation; only a refused `cwd`, a session over the
+ * cap or a bash that cannot start throw.
  */
 export async function execute(action: RunCommandAction, ctx: ActionContext): Promise<RunCommandObservation> {
-  const cwd = await resolveCwd(ctx.workspace, action.cwd);
-  const timeoutSec = action.timeoutSec ?? DEFAULT_TIMEOUT_SEC;
-  const result = await runBash({
-    command: action.command,
-    cwd,
-    env: ctx.env,
-    timeoutMs: timeoutSec * 1000,
-    processGroups: ctx.processGroups,
+  const session = action.session ?? DEFAULT_SESSION;
+  const result = await ctx.shells.run(session, await sessionInput(action, ctx.workspace), {
+    noChangeMs: (action.noChangeTimeoutSec ?? DEFAULT_NO_CHANGE_TIMEOUT_SEC) * 1000,
+    ...(action.timeoutSec === undefined ? {} : { hardMs: action.timeoutSec * 1000 }),
+    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
   });
-  const note = result.timedOut ? timeoutNote(timeoutSec) : '';
   return {
     type: 'run_command',
     command: action.command,
-    exitCode: result.timedOut ? -1 : result.exitCode,
-    output: result.output.render(MAX_OUTPUT_CHARS - note.length) + note,
-    timedOut: result.timedOut,
-    cwd,
+    session,
+    status: result.status,
+    exitCode: result.exitCode,
+    output: result.output === '' ? refusalNote(result, action, session) : result.output,
+    timedOut: result.status === 'no_change_timeout' || result.status === 'hard_timeout',
+    cwd: result.cwd,
   };
 }
 
-/** Appended to the output of a command the timeout killed; the model reads it. */
-export function timeoutNote(timeoutSec: number): string {
-  return (
-    `\n[The command timed out after ${timeoutSec} seconds and was killed. ` +
-    'For long-running commands, set a larger timeout, or run them in the background with output redirected to a file.]'
-  );
+/** What the action asks of its session. `cwd` is resolved (and confined) for commands only. */
+async function sessionInput(action: RunCommandAction, workspace: string): Promise<SessionInput> {
+  const key = CONTROL_KEY.exec(action.command);
+  if (key?.[1] !== undefined) {
+    return { kind: 'key', key: String.fromCharCode(key[1].toUpperCase().charCodeAt(0) - 64) };
+  }
+  if (action.isInput === true) return { kind: 'input', text: action.command };
+  if (action.command === '') return { kind: 'wait' };
+  if (action.cwd === undefined) return { kind: 'command', command: action.command };
+  return { kind: 'command', command: action.command, cwd: await resolveCwd(workspace, action.cwd) };
+}
+
+/** Says why nothing ran; the agent server words it for the model. */
+function refusalNote(result: SessionResult, action: RunCommandAction, session: string): string {
+  if (result.status === 'busy') {
+    return `The command "${action.command}" was not executed: the previous command in session "${session}" is still running.`;
+  }
+  if (result.status === 'no_running_command') return `No command is running in session "${session}".`;
+  return '';
+}
+
+/** `POST /interrupt`: interrupts the running command of a session (a waiting call returns `interrupted`). */
+export async function interrupt(request: InterruptRequest, ctx: ActionContext): Promise<InterruptResponse> {
+  return { interrupted: await ctx.shells.interrupt(request.session ?? DEFAULT_SESSION) };
 }

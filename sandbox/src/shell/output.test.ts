@@ -38,19 +38,29 @@ describe('truncateMiddle', () => {
 });
 
 describe('BoundedOutput', () => {
-  it('renders short output whole, stripped', () => {
+  it('renders short text whole', () => {
     const output = new BoundedOutput(16);
-    output.append('\u001b[32mok');
-    output.append('\u001b[0m\n');
+    output.append('ok');
+    output.append('\n');
     expect(output.render()).toBe('ok\n');
+    expect(output.isEmpty).toBe(false);
   });
 
-  it('drops the middle of long output but keeps its ends', () => {
+  it('drops the middle of long text but keeps its ends', () => {
     const output = new BoundedOutput(16);
     output.append('HEAD');
     for (let i = 0; i < 100; i += 1) output.append('.'.repeat(10));
     output.append('TAIL');
     const rendered = output.render(TRUNCATION_MARKER.length + 8);
     expect(rendered).toBe(`HEAD${TRUNCATION_MARKER}TAIL`);
+  });
+
+  it('starts afresh after clear', () => {
+    const output = new BoundedOutput(4);
+    output.append('x'.repeat(100));
+    output.clear();
+    expect(output.isEmpty).toBe(true);
+    output.append('new');
+    expect(output.render()).toBe('new');
   });
 });

@@ -11,14 +11,12 @@ export const TRUNCATION_MARKER = '\n[... Observation truncated due to length ...
 
 // OSC/DCS/SOS/PM/APC strings (ended by BEL or ST), CSI sequences (7- and 8-bit), then any
 // other escape (nF/Fp/Fe/Fs: ESC, intermediates, one final byte).
-const ANSI_PATTERN = new RegExp(
-  [
-    String.raw`\u001B[\]PX^_][\s\S]*?(?:\u0007|\u001B\\|\u009C)`,
-    String.raw`(?:\u001B\[|\u009B)[0-?]*[ -/]*[@-~]`,
-    String.raw`\u001B[ -/]*[0-~]`,
-  ].join('|'),
-  'g',
-);
+const ANSI_SOURCES = [
+  String.raw`\u001B[\]PX^_][\s\S]*?(?:\u0007|\u001B\\|\u009C)`,
+  String.raw`(?:\u001B\[|\u009B)[0-?]*[ -/]*[@-~]`,
+  String.raw`\u001B[ -/]*[0-~]`,
+];
+const ANSI_PATTERN = new RegExp(ANSI_SOURCES.join('|'), 'g');
 
 /** Removes ANSI escape sequences (colours, cursor moves, titles). */
 export function stripAnsi(text: string): string {
@@ -54,38 +52,51 @@ function isLowSurrogate(code: number): boolean {
 }
 
 /**
- * Collects interleaved output in bounded memory: the first `rawLimit` characters, then a rolling
- * window of the last ones. Limits are raw (pre-strip) characters, generous so that colour codes
- * cannot eat the part the model will see.
+ * Collects text in bounded memory: the first `keep` characters, then a rolling window of the
+ * last ones. Whatever was dropped in between is shown as the truncation marker, so a command
+ * that prints gigabytes costs a few hundred kilobytes.
  */
 export class BoundedOutput {
   #head = '';
   #tail = '';
   #droppedMiddle = false;
-  readonly #rawLimit: number;
+  readonly #keep: number;
 
-  constructor(rawLimit = 256 * 1024) {
-    this.#rawLimit = rawLimit;
+  /** `keep` must be at least the largest `limit` that `render` will be asked for. */
+  constructor(keep: number = MAX_OUTPUT_CHARS) {
+    this.#keep = keep;
   }
 
-  /** Appends a chunk in arrival order. */
-  append(chunk: string): void {
-    const headRoom = this.#rawLimit - this.#head.length;
+  /** Appends text in arrival order. */
+  append(text: string): void {
+    const headRoom = this.#keep - this.#head.length;
     if (headRoom > 0) {
-      this.#head += chunk.slice(0, headRoom);
-      chunk = chunk.slice(headRoom);
+      this.#head += text.slice(0, headRoom);
+      text = text.slice(headRoom);
     }
-    if (chunk.length === 0) return;
-    this.#tail += chunk;
-    if (this.#tail.length > 2 * this.#rawLimit) {
-      this.#tail = this.#tail.slice(-this.#rawLimit);
+    if (text.length === 0) return;
+    this.#tail += text;
+    if (this.#tail.length > 2 * this.#keep) {
+      this.#tail = this.#tail.slice(-this.#keep);
       this.#droppedMiddle = true;
     }
   }
 
-  /** The output as the model sees it: ANSI stripped, at most `limit` characters. */
+  /** True while nothing was appended since construction or the last `clear`. */
+  get isEmpty(): boolean {
+    return this.#head.length === 0;
+  }
+
+  /** The text, at most `limit` characters: whole if it fits, else both ends around the marker. */
   render(limit: number = MAX_OUTPUT_CHARS): string {
-    if (this.#droppedMiddle) return joinAroundMarker(stripAnsi(this.#head), stripAnsi(this.#tail), limit);
-    return truncateMiddle(stripAnsi(this.#head + this.#tail), limit);
+    if (this.#droppedMiddle) return joinAroundMarker(this.#head, this.#tail, limit);
+    return truncateMiddle(this.#head + this.#tail, limit);
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#head = '';
+    this.#tail = '';
+    this.#droppedMiddle = false;
   }
 }

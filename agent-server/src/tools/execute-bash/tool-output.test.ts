@@ -93,12 +93,11 @@ describe('runCommandToolOutput', () => {
     );
   });
 
-  it('busy: the previous command’s new output, then OpenHands’ refusal word for word', () => {
+  it('busy: OpenHands’ refusal word for word, instead of the sandbox’s own explanation', () => {
     const action = run(' ls ');
-    const observation = still(action, { status: 'busy', output: 'step 3\n' });
+    const observation = still(action, { status: 'busy', output: 'The command "ls" was not executed.' });
     expect(runCommandToolOutput(action, observation)).toBe(
-      '[Below is the output of the previous command.]\nstep 3\n' +
-        '[Your command "ls" is NOT executed. The previous command is still running - You CANNOT send new commands until the previous command is completed. ' +
+      '[Your command "ls" is NOT executed. The previous command is still running - You CANNOT send new commands until the previous command is completed. ' +
         `By setting \`is_input\` to \`true\`, you can interact with the current process: ${TEMPLATE}]` +
         '\n[Current working directory: /w]',
     );
@@ -106,7 +105,8 @@ describe('runCommandToolOutput', () => {
 
   it('no_running_command: OpenHands’ two errors, nothing else', () => {
     const empty = run('');
-    expect(runCommandToolOutput(empty, still(empty, { status: 'no_running_command' }))).toBe(
+    const explained = still(empty, { status: 'no_running_command', output: 'No command is running.' });
+    expect(runCommandToolOutput(empty, explained)).toBe(
       'ERROR: No previous running command to retrieve logs from.',
     );
     const input = run('y', { isInput: true });

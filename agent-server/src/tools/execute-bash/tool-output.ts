@@ -47,12 +47,19 @@ const SUFFIXES = {
     `\n[The command timed out after ${action.timeoutSec ?? '?'} seconds and was interrupted (CTRL+C was sent). ` +
     'If it needs longer, run it again with a larger "timeout" parameter, or run it in the background with its output redirected to a file.]',
   interrupted: () => '\n[The command was interrupted (CTRL+C was sent) before it completed.]',
-  busy: (action) =>
-    `\n[Your command "${action.command.trim()}" is NOT executed. ` +
-    'The previous command is still running - You CANNOT send new commands until the previous command is completed. ' +
-    `By setting \`is_input\` to \`true\`, you can interact with the current process: ${TIMEOUT_MESSAGE_TEMPLATE}]`,
+  // Nothing ran for these two: the whole answer is worded below instead.
+  busy: () => '',
   no_running_command: () => '',
 } satisfies Record<RunCommandStatus, SuffixBuilder>;
+
+/** OpenHands' refusal of a new command while one runs, word for word. */
+function busyRefusal(action: RunCommandAction): string {
+  return (
+    `[Your command "${action.command.trim()}" is NOT executed. ` +
+    'The previous command is still running - You CANNOT send new commands until the previous command is completed. ' +
+    `By setting \`is_input\` to \`true\`, you can interact with the current process: ${TIMEOUT_MESSAGE_TEMPLATE}]`
+  );
+}
 
 // OpenHands marks output of an earlier command only while that command is still running.
 const PREFIXED_WHEN_CONTINUING: ReadonlySet<RunCommandStatus> = new Set([
@@ -65,17 +72,22 @@ const PREFIXED_WHEN_CONTINUING: ReadonlySet<RunCommandStatus> = new Set([
  * What the model reads for a run-command observation, in OpenHands' words
  * (`CmdOutputObservation.to_agent_observation` and the bash session's prefixes and suffixes):
  * output, then the status note, then the working directory and, once the command ended, its
- * exit code.
+ * exit code. For `busy` and `no_running_command` nothing ran, so the sandbox's output (its own
+ * explanation) is replaced by OpenHands' words for the situation.
  */
 export function runCommandToolOutput(action: RunCommandAction, observation: RunCommandObservation): string {
   if (observation.status === 'no_running_command') {
     return action.command.trim() === '' ? NO_RUNNING_COMMAND_FOR_LOGS : NO_RUNNING_COMMAND_FOR_INPUT;
   }
-  const continuing =
-    observation.status === 'busy' ||
-    (PREFIXED_WHEN_CONTINUING.has(observation.status) && continuesPreviousCommand(action));
-  let text = `${continuing ? CONTINUATION_PREFIX : ''}${observation.output.trimEnd()}`;
-  text += SUFFIXES[observation.status](action, observation);
+  let text: string;
+  if (observation.status === 'busy') {
+    // No output of this call to show; the running command's comes with the next empty command.
+    text = busyRefusal(action);
+  } else {
+    const continuing = PREFIXED_WHEN_CONTINUING.has(observation.status) && continuesPreviousCommand(action);
+    text = `${continuing ? CONTINUATION_PREFIX : ''}${observation.output.trimEnd()}`;
+    text += SUFFIXES[observation.status](action, observation);
+  }
   if (observation.cwd !== '') text += `\n[Current working directory: ${observation.cwd}]`;
   if (observation.exitCode !== -1) text += `\n[Command finished with exit code ${observation.exitCode}]`;
   return text;
