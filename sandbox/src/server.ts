@@ -1,5 +1,6 @@
 import {
   ExecuteActionRequestSchema,
+  FilePathQuerySchema,
   InterruptRequestSchema,
   SESSION_API_KEY_HEADER,
   constantTimeEqual,
@@ -15,7 +16,14 @@ import { commandEnv } from './actions/action-context';
 import type { ActionContext, CommandUser } from './actions/action-context';
 import { executeAction } from './actions/execute-action';
 import { interrupt } from './actions/run-command';
+import { ChangeTracker } from './changes/change-tracker';
 import { SandboxError } from './errors';
+import { downloadTar, tarResponse } from './files/download';
+import { listDirectory } from './files/list-directory';
+import { uploadTar } from './files/upload';
+import type { UploadOptions } from './files/upload';
+import { DEFAULT_UPLOAD_LIMITS } from './files/upload-policy';
+import type { UploadLimits } from './files/upload-policy';
 import { createJsonLogger, errorFields } from './log';
 import type { Logger } from './log';
 import { ShellSessions } from './shell/shell-sessions';
@@ -40,6 +48,10 @@ export interface CreateAppOptions {
   env?: NodeJS.ProcessEnv;
   /** Where errors are logged; JSON lines on stderr by default. */
   logger?: Logger;
+  /** Reports workspace changes with each action; one is made (and its baseline started) when absent. */
+  changes?: ChangeTracker;
+  /** Caps of one `PUT /files/upload`; `DEFAULT_UPLOAD_LIMITS` when absent. */
+  uploadLimits?: UploadLimits;
 }
 
 const ALIVE: AliveResponse = { status: 'ok' };
@@ -55,16 +67,31 @@ export function createApp(options: CreateAppOptions): Hono {
     shells: options.shells ?? new ShellSessions({ workspace, env, ...(commandUser ? { commandUser } : {}) }),
     ...(commandUser ? { commandUser } : {}),
   };
+  const changes = options.changes ?? new ChangeTracker({ workspace: ctx.workspace, logger });
+  void changes.start();
+  const limits = options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS;
+  const upload = { workspace: ctx.workspace, limits, owner: ctx.commandUser, changes, logger };
   const app = new Hono();
   // Registered before the auth middleware and answering without next(), so it needs no key.
   app.get('/alive', (c) => c.json(ALIVE));
   app.use('*', requireSessionKey(options.sessionApiKey));
   app.post('/execute_action', limitBody, async (c) =>
-    c.json(await executeAction(await readJson(c, ExecuteActionRequestSchema), { ...ctx, signal: c.req.raw.signal })),
+    c.json(
+      await executeAction(
+        await readJson(c, ExecuteActionRequestSchema),
+        { ...ctx, signal: c.req.raw.signal },
+        changes,
+      ),
+    ),
   );
   app.post('/interrupt', limitBody, async (c) =>
     c.json(await interrupt(await readJson(c, InterruptRequestSchema), ctx)),
   );
+  // No body limit: an upload is streamed to disk under its own caps.
+  app.put('/files/upload', async (c) => c.json(await uploadTar({ ...upload, ...uploadRequest(c) })));
+  app.get('/files/download', async (c) => tarResponse(await downloadTar(ctx.workspace, readPath(c), logger)));
+  app.get('/files/list', async (c) => c.json(await listDirectory(ctx.workspace, readPath(c))));
+  app.post('/changes/scan', async (c) => c.json({ changes: await changes.scan() }));
   app.notFound((c) =>
     errorResponse(c, new SandboxError('route_not_found', `No route for ${c.req.method} ${c.req.path}.`)),
   );
@@ -105,6 +132,20 @@ async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.i
     throw new SandboxError('invalid_request', message, { details });
   }
   return parsed.data;
+}
+
+/** The `path` query of the file routes (the workspace root when absent). */
+function readPath(c: Context): string {
+  const parsed = FilePathQuerySchema.safeParse(c.req.query());
+  if (!parsed.success) {
+    const { message, details } = invalidRequestBody(`${c.req.method} ${c.req.path} query`, parsed.error);
+    throw new SandboxError('invalid_request', message, { details });
+  }
+  return parsed.data.path;
+}
+
+function uploadRequest(c: Context): Pick<UploadOptions, 'requested' | 'body' | 'contentType'> {
+  return { requested: readPath(c), body: c.req.raw.body, contentType: c.req.header('content-type') };
 }
 
 function toSandboxError(error: Error, logger: Logger): SandboxError {

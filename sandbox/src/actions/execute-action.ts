@@ -4,6 +4,8 @@ import type {
   Observation,
   SandboxAction,
 } from '@handoff/protocol';
+import { withChanges } from '../changes/attach-changes';
+import type { ChangeTracker } from '../changes/change-tracker';
 import type { ActionContext } from './action-context';
 import { execute as fileEditor } from './file-editor/file-editor';
 import { execute as runCommand } from './run-command';
@@ -17,12 +19,16 @@ const EXECUTORS: { [K in ActionType]: (action: ActionOf<K>, ctx: ActionContext) 
   file_editor: fileEditor,
 };
 
-/** Runs the request's action with the executor for its type. */
+/**
+ * Runs the request's action with the executor for its type. With a change tracker, the
+ * observation carries the workspace changes since the previous scan (see `withChanges`).
+ */
 export async function executeAction(
   request: ExecuteActionRequest,
   ctx: ActionContext,
+  changes?: ChangeTracker,
 ): Promise<ExecuteActionResponse> {
-  return { observation: await dispatch(request.action, ctx) };
+  return { observation: await withChanges(changes, () => dispatch(request.action, ctx)) };
 }
 
 function dispatch<K extends ActionType>(action: ActionOf<K>, ctx: ActionContext): Promise<Observation> {
