@@ -78,6 +78,11 @@ describe('run-command: results', () => {
     expect(observation.output).toContain('unexpected EOF');
   });
 
+  it('still runs commands after one left the terminal in raw mode without echo', async () => {
+    await run('stty raw -echo');
+    expect(await run('echo still works')).toMatchObject({ exitCode: 0, output: 'still works\n' });
+  });
+
   it('reports `exit` as the exit status and starts a fresh shell next time', async () => {
     await mkdir(path.join(shell.workspace, 'sub'));
     await run('cd sub');

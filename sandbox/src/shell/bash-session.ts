@@ -200,7 +200,8 @@ export class BashSession {
   async #launch(command: string, cwd: string | undefined): Promise<void> {
     await writeFile(this.#commandFile, commandFileContent(command, cwd), { mode: 0o644 });
     this.#echo.arm(LAUNCH_ECHO);
-    this.#pty.write(`${LAUNCH_LINE}\r`);
+    // A newline, not Enter: it ends the line also when a command left the terminal in raw mode.
+    this.#pty.write(`${LAUNCH_LINE}\n`);
   }
 
   #onData(data: string): void {
