@@ -200,6 +200,17 @@ describe.each(POOLS)('ChangeTracker (%s)', (_, pool) => {
     expect([...first, ...second]).toEqual([created('one.txt', '1')]);
   });
 
+  it('loses nothing when a scan fails: the next one reports it', async () => {
+    await writeFile(at('during.txt'), 'x');
+    const moved = `${workspace.path}-away`;
+    await rename(workspace.path, moved);
+    await expect(tracker.scan()).rejects.toThrow();
+    expect(await tracker.scanOrLog()).toBeUndefined();
+    expect(logger.records.some((record) => record.message === 'workspace change scan failed')).toBe(true);
+    await rename(moved, workspace.path);
+    expect(await tracker.scan()).toEqual([created('during.txt', 'x')]);
+  });
+
   it('absorbs given paths without reporting them, and keeps the other changes for the next scan', async () => {
     await writeFile(at('uploaded.txt'), 'from the user');
     await writeFile(at('by-agent.txt'), 'from a background process');

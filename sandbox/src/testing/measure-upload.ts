@@ -59,6 +59,8 @@ export async function measureUpload(
       const download = await fetch(`${server.url}/files/download?path=round${round}`, { headers });
       await download.arrayBuffer();
       downloadMs.push(performance.now() - started);
+      // The upload's own scan runs after its response; let it finish before the next round.
+      await (await fetch(`${server.url}/changes/scan`, { method: 'POST', headers })).arrayBuffer();
     }
     const perSec = (ms: number): number => archive.length / 1_000_000 / (ms / 1000);
     return {
