@@ -22,6 +22,8 @@ const ROWS = 200;
 const START_TIMEOUT_MS = 10_000;
 /** How long a command gets to stop after C-c, and again after its process group is killed. */
 const STOP_GRACE_MS = 1_000;
+/** How much of what a failing bash printed goes into the error. */
+const STARTUP_OUTPUT_CHARS = 500;
 /** How long a killed session gets to exit. */
 const EXIT_GRACE_MS = 2_000;
 
@@ -226,13 +228,17 @@ export class BashSession {
   }
 
   #onShellExit(exitCode: number): void {
-    const wasRunning = this.#phase === 'running';
+    const was = this.#phase;
     this.#phase = 'dead';
     this.#text.write(this.#echo.disarm());
-    this.#ready.reject(
-      new SandboxError('action_failed', `bash exited (${exitCode}) before its first prompt.`),
-    );
-    if (wasRunning) this.#commandEnds(exitCode);
+    if (was === 'starting') {
+      const said = this.#text.take(STARTUP_OUTPUT_CHARS).trim();
+      const why = said === '' ? '' : `: ${said}`;
+      this.#ready.reject(
+        new SandboxError('action_failed', `bash exited (${exitCode}) before its first prompt${why}`),
+      );
+    }
+    if (was === 'running') this.#commandEnds(exitCode);
     this.#exited.resolve();
     // Jobs it left behind have no shell to reach them any more; end them with it.
     void this.#killSession().finally(() => rm(this.#dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SandboxError } from '../errors';
@@ -7,6 +7,7 @@ import { isProcessAlive, waitForExit } from '../testing/processes';
 import { createShellFixture } from '../testing/shell-fixture';
 import type { ShellFixture } from '../testing/shell-fixture';
 import { waitForFile } from '../testing/wait-for-file';
+import { ShellSessions } from './shell-sessions';
 
 let shell: ShellFixture | undefined;
 let disposed = false;
@@ -85,6 +86,29 @@ describe('named sessions', () => {
     expect((error as SandboxError).message).toContain('3 sessions are open already (one, two, three)');
     await run('exit', { session: 'two' });
     expect(await run('echo opened', { session: 'four' })).toMatchObject({ output: 'opened\n' });
+  });
+});
+
+describe('starting', () => {
+  it('fails clearly when bash cannot start, and tries again next time', async () => {
+    const gone = path.join(fixture().workspace, 'gone');
+    await mkdir(gone);
+    const shells = new ShellSessions({ workspace: gone, env: {} });
+    await rmdir(gone);
+    const error: unknown = await shells
+      .run('default', { kind: 'command', command: 'true' }, { noChangeMs: 1000 })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SandboxError);
+    expect((error as SandboxError).message).toMatch(
+      /^bash exited \(1\) before its first prompt: chdir\(2\) failed/,
+    );
+    await mkdir(gone);
+    expect(
+      await shells.run('default', { kind: 'command', command: 'pwd' }, { noChangeMs: 1000 }),
+    ).toMatchObject({
+      output: `${gone}\n`,
+    });
+    await shells.close();
   });
 });
 
