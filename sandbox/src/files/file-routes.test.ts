@@ -91,6 +91,8 @@ async function makeSample(root: string): Promise<void> {
   await writeFile(path.join(root, 'bin', 'run.sh'), '#!/bin/sh\necho run\n', { mode: 0o755 });
   await chmod(path.join(root, 'bin', 'run.sh'), 0o755);
   await writeFile(path.join(root, 'nested', 'deep', 'x.txt'), 'deep\n');
+  // Past ustar's 100-byte name field (a pax header), and not ASCII.
+  await writeFile(path.join(root, 'nested', 'deep', `${'long-name-'.repeat(12)}ünïcødé.txt`), 'long\n');
   await symlink('a.txt', path.join(root, 'link'));
   await symlink('../a.txt', path.join(root, 'nested', 'up'));
 }
@@ -107,8 +109,13 @@ describe('PUT /files/upload and GET /files/download', () => {
     expect(uploaded.status).toBe(200);
     expect(UploadResponseSchema.parse(await uploaded.json())).toEqual({
       path: at('copy', 'here'),
-      files: 4,
-      bytes: 'alpha\n'.length + 'secret-ish\n'.length + '#!/bin/sh\necho run\n'.length + 'deep\n'.length,
+      files: 5,
+      bytes:
+        'alpha\n'.length +
+        'secret-ish\n'.length +
+        '#!/bin/sh\necho run\n'.length +
+        'deep\n'.length +
+        'long\n'.length,
     });
     expect(await describeTree(at('copy', 'here'))).toEqual(await describeTree(at('src')));
     expect((await stat(at('copy', 'here', 'bin', 'run.sh'))).mode & 0o777).toBe(0o755);
