@@ -68,6 +68,8 @@ export class BashSession {
   readonly #onExit: (() => void) | undefined;
   readonly #ready: Deferred<void> = deferred();
   readonly #exited: Deferred<void> = deferred();
+  /** Resolves once the session's leftover processes are killed and its files removed. */
+  readonly #cleanedUp: Deferred<void> = deferred();
   readonly #host: CallHost = {
     stop: () => this.#stopCommand(),
     collect: (call, status, exitCode) => this.#collect(call, status, exitCode),
@@ -166,10 +168,12 @@ export class BashSession {
   /** Kills every process of the session (jobs in the background too) and waits for bash to exit. */
   async close(): Promise<void> {
     this.#closing = true;
-    if (this.#phase === 'dead') return;
-    const waiting = this.#call?.stop('interrupted');
-    await this.#killSession();
-    await waiting;
+    if (this.#phase !== 'dead') {
+      const waiting = this.#call?.stop('interrupted');
+      await this.#killSession();
+      await waiting;
+    }
+    await settlesWithin(this.#cleanedUp.promise, EXIT_GRACE_MS);
   }
 
   #startCall(limits: CallLimits): PendingCall {
@@ -241,7 +245,12 @@ export class BashSession {
     if (was === 'running') this.#commandEnds(exitCode);
     this.#exited.resolve();
     // Jobs it left behind have no shell to reach them any more; end them with it.
-    void this.#killSession().finally(() => rm(this.#dir, { recursive: true, force: true }));
+    void this.#signalSession()
+      .then(() => rm(this.#dir, { recursive: true, force: true }))
+      .catch(() => undefined)
+      .finally(() => {
+        this.#cleanedUp.resolve();
+      });
     this.#onExit?.();
   }
 
@@ -288,8 +297,12 @@ export class BashSession {
   }
 
   async #killSession(): Promise<void> {
-    for (const group of await sessionGroups(this.#pty.pid)) signalGroup(group, 'SIGKILL');
+    await this.#signalSession();
     await settlesWithin(this.#exited.promise, EXIT_GRACE_MS);
+  }
+
+  async #signalSession(): Promise<void> {
+    for (const group of await sessionGroups(this.#pty.pid)) signalGroup(group, 'SIGKILL');
   }
 
   async #waitUntilReady(): Promise<void> {
