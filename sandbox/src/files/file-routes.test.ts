@@ -247,6 +247,13 @@ describe('hostile archives are refused whole, with nothing written anywhere', ()
         { path: 'dir', type: 'SymbolicLink', linkpath: 'elsewhere' },
       ],
     ],
+    [
+      'a symlink below a file of the archive',
+      [
+        { path: 'plain', body: 'a file' },
+        { path: 'plain/link', type: 'SymbolicLink', linkpath: '../keep.txt' },
+      ],
+    ],
     ['a hard link to a system file', [{ path: 'h', type: 'Link', linkpath: '/etc/passwd' }]],
     ['a hard link climbing out', [{ path: 'h', type: 'Link', linkpath: '../../../../etc/passwd' }]],
     ['a hard link to a file not in the archive', [{ path: 'h', type: 'Link', linkpath: 'keep.txt' }]],

@@ -166,6 +166,7 @@ function safeNormalize(raw: string): string | undefined {
   return parts.includes('..') ? undefined : parts.join('/');
 }
 
-function refused(entryPath: string, why: string): SandboxError {
+/** The refusal of one archive entry, saying which and why. */
+export function refused(entryPath: string, why: string): SandboxError {
   return new SandboxError('invalid_request', `Upload refused: the archive entry "${entryPath}" ${why}.`);
 }

@@ -9,7 +9,7 @@ import { errorFields } from '../log';
 import type { Logger } from '../log';
 import { resolveInWorkspace } from '../workspace/confine';
 import { moveIntoPlace } from './move-into-place';
-import { UploadPolicy } from './upload-policy';
+import { UploadPolicy, refused } from './upload-policy';
 import type { UploadLimits } from './upload-policy';
 import { UPLOAD_STAGING_PREFIX } from './upload-staging';
 
@@ -73,10 +73,16 @@ async function createSymlinks(
 ): Promise<void> {
   for (const { rel, target } of policy.symlinkEntries) {
     const at = path.join(staging, rel);
-    await makeFolders(path.dirname(at), owner);
-    await rm(at, { force: true });
-    await symlink(target, at);
-    if (owner !== undefined) await lchown(at, owner.uid, owner.gid);
+    try {
+      await makeFolders(path.dirname(at), owner);
+      await rm(at, { force: true });
+      await symlink(target, at);
+      if (owner !== undefined) await lchown(at, owner.uid, owner.gid);
+    } catch (error) {
+      // E.g. a file of the archive stands where the link's folder would be.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw refused(rel, `cannot be created as a symlink (${reason})`);
+    }
   }
 }
 
