@@ -13,6 +13,7 @@ import {
 } from '../../e2e/src/clients';
 import { BUNDLES, REPO_ROOT, startService } from '../../e2e/src/services';
 import { startRuntimeStack } from '../../e2e/src/stack';
+import { benchBashRtt, benchChangeScan, benchEditRtt, benchUpload } from './sandbox-bench';
 import { summarize, time, type Timing } from './stats';
 
 /** `bench/out/latest.json`: `{ "<metric>": { value, unit } }`. */
@@ -112,11 +113,31 @@ async function benchConversation(results: Results): Promise<void> {
   }
 }
 
+/** The action server's figures (issue 3): `<name>` is the p50; `<name>_p95` beside it. */
+async function benchSandbox(results: Results): Promise<void> {
+  const p50 = (name: string, timing: Timing) => {
+    results[name] = { value: timing.median, unit: 'ms' };
+    results[`${name}_p95`] = { value: timing.p95, unit: 'ms' };
+    console.log(
+      `${name.padEnd(32)} p50    ${String(timing.median).padStart(8)} ms   p95 ${String(timing.p95).padStart(8)} ms   (n=${String(timing.samples)})`,
+    );
+  };
+  p50('bash_rtt_ms', await benchBashRtt());
+  p50('edit_rtt_ms', await benchEditRtt());
+  p50('change_scan_ms_50k', await benchChangeScan());
+  const upload = await benchUpload();
+  results['upload_mb_per_s'] = { value: Math.round(upload.mbPerS * 10) / 10, unit: 'MB/s' };
+  console.log(
+    `${'upload_mb_per_s'.padEnd(32)} median ${String(results['upload_mb_per_s'].value).padStart(8)} MB/s (${String(upload.megabytes)} MB tar)`,
+  );
+}
+
 async function main(): Promise<void> {
   const results: Results = {};
   await benchSandboxStart(results);
   await benchBashRoundTrip(results);
   await benchConversation(results);
+  await benchSandbox(results);
   const outDir = path.join(REPO_ROOT, 'bench/out');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

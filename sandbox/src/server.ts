@@ -14,6 +14,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { commandEnv } from './actions/action-context';
 import type { ActionContext, CommandUser } from './actions/action-context';
+import { createEditorState } from './actions/file-editor/editor-state';
 import { executeAction } from './actions/execute-action';
 import { interrupt } from './actions/run-command';
 import { ChangeTracker } from './changes/change-tracker';
@@ -65,6 +66,7 @@ export function createApp(options: CreateAppOptions): Hono {
     workspace,
     env,
     shells: options.shells ?? new ShellSessions({ workspace, env, ...(commandUser ? { commandUser } : {}) }),
+    editor: createEditorState(),
     ...(commandUser ? { commandUser } : {}),
   };
   const changes = options.changes ?? new ChangeTracker({ workspace: ctx.workspace, logger });

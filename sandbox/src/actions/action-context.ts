@@ -1,4 +1,5 @@
 import type { ShellSessions } from '../shell/shell-sessions';
+import type { EditorState } from './file-editor/editor-state';
 
 /** What every action executor gets besides its action. */
 export interface ActionContext {
@@ -8,6 +9,8 @@ export interface ActionContext {
   env: NodeJS.ProcessEnv;
   /** The persistent shell sessions commands run in; shutdown closes them. */
   shells: ShellSessions;
+  /** The file editor's undo history and per-file locks, made once per server. */
+  editor: EditorState;
   /** Aborts when the request's HTTP client went away; a running command is then interrupted. */
   signal?: AbortSignal;
   /**

@@ -1,3 +1,4 @@
+import { createEditorState } from '../actions/file-editor/editor-state';
 import type { RunCommandAction, RunCommandObservation } from '@handoff/protocol';
 import { commandEnv } from '../actions/action-context';
 import type { ActionContext, CommandUser } from '../actions/action-context';
@@ -37,7 +38,13 @@ export async function createShellFixture(options: ShellFixtureOptions = {}): Pro
     ...(commandUser === undefined ? {} : { commandUser }),
     ...(maxSessions === undefined ? {} : { maxSessions }),
   });
-  const ctx: ActionContext = { workspace: temp.path, env, shells, ...(commandUser ? { commandUser } : {}) };
+  const ctx: ActionContext = {
+    workspace: temp.path,
+    env,
+    shells,
+    editor: createEditorState(),
+    ...(commandUser ? { commandUser } : {}),
+  };
   return {
     workspace: temp.path,
     ctx,

@@ -28,8 +28,12 @@ describe('resolveInWorkspace', () => {
     await expect(resolveInWorkspace(root, '../x')).rejects.toThrow(/leads outside the workspace/);
     await expect(resolveInWorkspace(root, '/etc/passwd')).rejects.toThrow(/leads outside the workspace/);
     await expect(resolveInWorkspace(root, 'etc-link/passwd')).rejects.toThrow(/through a symlink/);
-    await expect(resolveInWorkspace(root, 'etc-link/new', { mustExist: false })).rejects.toThrow(/through a symlink/);
-    await expect(resolveInWorkspace(root, 'dangling', { mustExist: false })).rejects.toThrow(/through a symlink/);
+    await expect(resolveInWorkspace(root, 'etc-link/new', { mustExist: false })).rejects.toThrow(
+      /through a symlink/,
+    );
+    await expect(resolveInWorkspace(root, 'dangling', { mustExist: false })).rejects.toThrow(
+      /through a symlink/,
+    );
     await expect(resolveInWorkspace(root, 'a\0b')).rejects.toThrow(/NUL/);
   });
 

@@ -5,6 +5,7 @@ import { ShellSessions } from '../../shell/shell-sessions';
 import { createTempWorkspace } from '../../testing/temp-workspace';
 import type { ActionContext, CommandUser } from '../action-context';
 import { execute } from './file-editor';
+import { createEditorState } from './editor-state';
 
 /** A temp workspace with an editor on it, for the editor's tests. */
 export interface EditorFixture {
@@ -26,6 +27,7 @@ export async function createEditorFixture(commandUser?: CommandUser): Promise<Ed
     workspace: temp.path,
     env: {},
     shells: new ShellSessions({ workspace: temp.path, env: {} }),
+    editor: createEditorState(),
     ...(commandUser === undefined ? {} : { commandUser }),
   };
   const at = (relative: string): string => path.join(temp.path, relative);

@@ -1,6 +1,6 @@
 import { chmod, chown, mkdir, readFile, readlink, stat, symlink } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ShellSessions } from '../../shell/shell-sessions';
+import { createEditorState } from './editor-state';
 import { createEditorFixture, numbered } from './editor-fixture';
 import type { EditorFixture } from './editor-fixture';
 import { execute } from './file-editor';
@@ -266,7 +266,7 @@ describe('undo_edit', () => {
     expect((await execute({ type: 'file_editor', command: 'view', path: a }, sameServer)).isError).toBe(
       false,
     );
-    const anotherServer = { ...fx.ctx, shells: new ShellSessions({ workspace: fx.workspace, env: {} }) };
+    const anotherServer = { ...fx.ctx, editor: createEditorState() };
     expect(
       (await execute({ type: 'file_editor', command: 'undo_edit', path: a }, anotherServer)).output,
     ).toBe(`ERROR:\nNo edit history found for ${a}.`);

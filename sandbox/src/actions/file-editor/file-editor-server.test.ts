@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExecuteActionResponseSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
@@ -42,6 +43,15 @@ describe('file_editor through POST /execute_action', () => {
       isError: false,
       output: `File created successfully at: ${file}`,
       diff: '--- /dev/null\n+++ b/app/main.py\n@@ -0,0 +1 @@\n+print(1)\n',
+      changes: [
+        {
+          path: 'app/main.py',
+          kind: 'created',
+          sha256: createHash('sha256').update('print(1)\n').digest('hex'),
+          size: 9,
+          executable: false,
+        },
+      ],
     });
     expect((await edit({ command: 'view', path: file })).output).toBe(
       `Here's the result of running \`cat -n\` on ${file}:\n     1\tprint(1)\n     2\t\n`,

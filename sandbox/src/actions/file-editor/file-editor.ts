@@ -4,7 +4,7 @@ import type { ActionContext } from '../action-context';
 import type { CommandResult } from './command-result';
 import { createFile } from './create-file';
 import { EditorError } from './editor-error';
-import { editorStateOf } from './editor-state';
+
 import type { EditorState } from './editor-state';
 import { insertText } from './insert-text';
 import { resolveTarget, validateTarget } from './resolve-target';
@@ -21,7 +21,7 @@ import { viewFile } from './view-file';
  * of the server itself throws. Commands on one file run one at a time.
  */
 export async function execute(action: FileEditorAction, ctx: ActionContext): Promise<FileEditorObservation> {
-  const state = editorStateOf(ctx);
+  const state = ctx.editor;
   let display = path.resolve(ctx.workspace, action.path);
   try {
     const located = await resolveTarget(ctx.workspace, action.path);
