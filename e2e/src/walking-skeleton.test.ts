@@ -6,6 +6,7 @@ import {
 } from '../../agent-server/src/testing/scripted-llm-server';
 import { createConversation, EventStream, reachedState, startSandbox } from './clients';
 import { startRuntimeStack, type RuntimeStack } from './stack';
+import { digest, storyOf } from './digest';
 
 const LLM_KEY = 'sk-e2e-secret-llm-key-0123456789';
 
@@ -18,26 +19,6 @@ function echoScript(command: string) {
     },
     { toolCalls: [{ name: 'finish', arguments: { message: 'The command printed hello.' } }] },
   ];
-}
-
-/** The event types in order, with the fields this test cares about. */
-function digest(events: Event[]): string[] {
-  return events.map((e) => {
-    switch (e.type) {
-      case 'message':
-        return `message:${e.source}`;
-      case 'action':
-        return `action:${e.toolName}`;
-      case 'observation':
-        return e.observation.type === 'run_command'
-          ? `observation:${e.observation.output.trim()}:${String(e.observation.exitCode)}`
-          : `observation:${e.observation.type}`;
-      case 'agent_state_changed':
-        return `state:${e.state}`;
-      case 'error':
-        return `error:${e.error.code}`;
-    }
-  });
 }
 
 describe('walking skeleton: runtime-api → sandbox → agent-server → LLM → WebSocket', () => {
@@ -69,7 +50,7 @@ describe('walking skeleton: runtime-api → sandbox → agent-server → LLM →
     expect(stream.frames[0]?.type).toBe('welcome');
     const events = stream.events;
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    const order = digest(events).filter((d) => d !== 'state:running');
+    const order = storyOf(events);
     expect(order).toEqual([
       'message:user',
       'action:execute_bash',

@@ -28,6 +28,14 @@ export const ErrorCodeSchema = z.enum([
   'too_many_subscribers',
   /** The agent used its iteration budget and stopped. */
   'max_iterations_reached',
+  /** The conversation spent its dollar budget and stopped. */
+  'budget_exceeded',
+  /** Stuck detection stopped the agent. */
+  'agent_stuck',
+  /** A confirmation answer arrived but no action awaits confirmation. */
+  'no_pending_confirmation',
+  /** The history does not fit the model's context window, even after condensation. */
+  'context_window_exceeded',
   /** The LLM provider failed or refused the request. */
   'llm_error',
   /** The action could not be executed by the sandbox. */
@@ -73,6 +81,10 @@ export const HTTP_STATUS_BY_ERROR_CODE = {
   conversation_busy: 409,
   too_many_subscribers: 429,
   max_iterations_reached: 409,
+  budget_exceeded: 409,
+  agent_stuck: 409,
+  no_pending_confirmation: 409,
+  context_window_exceeded: 400,
   llm_error: 502,
   action_failed: 500,
   incompatible_protocol: 400,

@@ -25,6 +25,16 @@ export {
 export type { FileEditorAction, FileEditorObservation, FileEditorCommand } from './actions/file-editor';
 export { WorkspaceChangeSchema, DirectoryEntrySchema } from './workspace';
 export type { WorkspaceChange, DirectoryEntry } from './workspace';
+export { ThinkActionSchema, ThinkObservationSchema } from './actions/think';
+export type { ThinkAction, ThinkObservation } from './actions/think';
+export {
+  TaskTrackerActionSchema,
+  TaskTrackerObservationSchema,
+  TrackedTaskSchema,
+} from './actions/task-tracker';
+export type { TaskTrackerAction, TaskTrackerObservation, TrackedTask } from './actions/task-tracker';
+export { UserRejectedObservationSchema } from './actions/user-rejected';
+export type { UserRejectedObservation } from './actions/user-rejected';
 export { FinishActionSchema } from './actions/finish';
 export type { FinishAction } from './actions/finish';
 export { ToolErrorObservationSchema } from './actions/tool-error';
@@ -36,8 +46,14 @@ export { EventSourceSchema } from './events/base';
 export type { EventSource } from './events/base';
 export { MessageEventSchema } from './events/message-event';
 export type { MessageEvent } from './events/message-event';
-export { ActionEventSchema } from './events/action-event';
-export type { ActionEvent } from './events/action-event';
+export { ActionEventSchema, SecurityRiskSchema } from './events/action-event';
+export type { ActionEvent, SecurityRisk } from './events/action-event';
+export { LlmUsageSchema, LlmUsageEventSchema } from './events/llm-usage-event';
+export type { LlmUsage, LlmUsageEvent } from './events/llm-usage-event';
+export { CondensationEventSchema } from './events/condensation-event';
+export type { CondensationEvent } from './events/condensation-event';
+export { ConfirmationEventSchema } from './events/confirmation-event';
+export type { ConfirmationEvent } from './events/confirmation-event';
 export { ObservationEventSchema } from './events/observation-event';
 export type { ObservationEvent } from './events/observation-event';
 export { AgentStateSchema, AgentStateChangedEventSchema } from './events/agent-state-event';
@@ -52,6 +68,8 @@ export {
   HelloFrameSchema,
   SendMessageFrameSchema,
   InterruptFrameSchema,
+  ConfirmFrameSchema,
+  StreamDeltaFrameSchema,
   ClientFrameSchema,
   WelcomeFrameSchema,
   EventFrameSchema,
@@ -64,6 +82,8 @@ export type {
   HelloFrame,
   SendMessageFrame,
   InterruptFrame,
+  ConfirmFrame,
+  StreamDeltaFrame,
   ClientFrame,
   WelcomeFrame,
   EventFrame,
@@ -72,6 +92,10 @@ export type {
 } from './channels/agent-socket';
 export {
   LlmConfigSchema,
+  ConfirmationPolicySchema,
+  ConversationListQuerySchema,
+  ConfirmRequestSchema,
+  SetConfirmationPolicyRequestSchema,
   CreateConversationRequestSchema,
   ConversationInfoSchema,
   ConversationListSchema,
@@ -81,6 +105,10 @@ export {
 } from './channels/agent-http';
 export type {
   LlmConfig,
+  ConfirmationPolicy,
+  ConversationListQuery,
+  ConfirmRequest,
+  SetConfirmationPolicyRequest,
   CreateConversationRequest,
   ConversationInfo,
   ConversationList,

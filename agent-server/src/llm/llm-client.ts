@@ -1,3 +1,5 @@
+import type { LlmUsage } from '@handoff/protocol';
+
 /**
  * @module The seam between the agent loop and a model provider. Messages follow the OpenAI
  * chat shape (system, user, assistant with tool calls, tool results), which every provider we
@@ -39,12 +41,19 @@ export interface LlmResponse {
   toolCalls: LlmToolCall[];
   /** The provider's finish reason, when it gave one. */
   finishReason?: string;
+  /**
+   * Tokens, cost (from the price table; 0 for an unpriced model) and latency of this call,
+   * retries included. Always present: a provider that reports no usage gives zeros.
+   */
+  usage: LlmUsage;
 }
 
 /** Optional live callbacks while a response streams in; the final `LlmResponse` is the same. */
 export interface LlmStreamHandlers {
   /** A piece of assistant text, in order. */
   onTextDelta?: (delta: string) => void;
+  /** A piece of the model's visible reasoning (Anthropic thinking), in order. */
+  onReasoningDelta?: (delta: string) => void;
 }
 
 /** A model provider. */
@@ -65,7 +74,9 @@ export type LlmErrorKind =
   | 'connection'
   | 'timeout'
   | 'invalid_response'
-  | 'missing_api_key';
+  | 'missing_api_key'
+  /** The prompt is longer than the model's context window: condense and retry. */
+  | 'context_overflow';
 
 /**
  * Thrown by an {@link LlmClient} when the provider failed or refused. The message is for the

@@ -3,6 +3,7 @@ import { ErrorBodySchema, SESSION_API_KEY_HEADER, type Event } from '@handoff/pr
 import { createConversation, EventStream, reachedState } from '../clients';
 import { docker, dockerOk, TEST_LABEL } from './docker-cli';
 import { sandboxTest } from './sandbox-test';
+import { digest, storyOf } from '../digest';
 
 const LLM_KEY = 'sk-docker-e2e-secret-llm-key-0123456789';
 
@@ -15,26 +16,6 @@ function runThenFinish(command: string) {
     },
     { toolCalls: [{ name: 'finish', arguments: { message: 'Done.' } }] },
   ];
-}
-
-/** The event types in order, with the fields these tests care about. */
-function digest(events: Event[]): string[] {
-  return events.map((e) => {
-    switch (e.type) {
-      case 'message':
-        return `message:${e.source}`;
-      case 'action':
-        return `action:${e.toolName}`;
-      case 'observation':
-        return e.observation.type === 'run_command'
-          ? `observation:${e.observation.output.trim()}:${String(e.observation.exitCode)}`
-          : `observation:${e.observation.type}`;
-      case 'agent_state_changed':
-        return `state:${e.state}`;
-      case 'error':
-        return `error:${e.error.code}`;
-    }
-  });
 }
 
 /** The output of the conversation's one command. */
@@ -99,7 +80,7 @@ describe('the sandbox image', () => {
     expect(stream.frames[0]?.type).toBe('welcome');
     const events = stream.events;
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    expect(digest(events).filter((d) => d !== 'state:running')).toEqual([
+    expect(storyOf(events)).toEqual([
       'message:user',
       'action:execute_bash',
       'observation:hello:0',

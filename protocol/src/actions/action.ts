@@ -2,12 +2,17 @@ import { z } from 'zod';
 import { FileEditorActionSchema, FileEditorObservationSchema } from './file-editor';
 import { FinishActionSchema } from './finish';
 import { RunCommandActionSchema, RunCommandObservationSchema } from './run-command';
+import { TaskTrackerActionSchema, TaskTrackerObservationSchema } from './task-tracker';
+import { ThinkActionSchema, ThinkObservationSchema } from './think';
 import { ToolErrorObservationSchema } from './tool-error';
+import { UserRejectedObservationSchema } from './user-rejected';
 
 /** Every action an agent can take. */
 export const ActionSchema = z.discriminatedUnion('type', [
   RunCommandActionSchema,
   FileEditorActionSchema,
+  ThinkActionSchema,
+  TaskTrackerActionSchema,
   FinishActionSchema,
 ]);
 /** An action. */
@@ -25,6 +30,9 @@ export type SandboxAction = z.infer<typeof SandboxActionSchema>;
 export const ObservationSchema = z.discriminatedUnion('type', [
   RunCommandObservationSchema,
   FileEditorObservationSchema,
+  ThinkObservationSchema,
+  TaskTrackerObservationSchema,
+  UserRejectedObservationSchema,
   ToolErrorObservationSchema,
 ]);
 /** An observation. */

@@ -34,11 +34,25 @@ export const InterruptFrameSchema = z.object({ type: z.literal('interrupt') }).s
 /** An interrupt frame. */
 export type InterruptFrame = z.infer<typeof InterruptFrameSchema>;
 
+/** Accept or reject the actions awaiting confirmation. */
+export const ConfirmFrameSchema = z
+  .object({
+    type: z.literal('confirm'),
+    /** True runs them; false rejects them. */
+    accept: z.boolean(),
+    /** Why (shown to the model on rejection). */
+    reason: z.string().max(2000).optional(),
+  })
+  .strict();
+/** A confirm frame. */
+export type ConfirmFrame = z.infer<typeof ConfirmFrameSchema>;
+
 /** Every frame a client sends. `hello` must be first. */
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   HelloFrameSchema,
   SendMessageFrameSchema,
   InterruptFrameSchema,
+  ConfirmFrameSchema,
 ]);
 /** A client frame. */
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
@@ -69,6 +83,24 @@ export const EventFrameSchema = z
 /** An event frame. */
 export type EventFrame = z.infer<typeof EventFrameSchema>;
 
+/**
+ * Text the model is generating right now, token by token. Ephemeral: not in the log and
+ * without `seq`; the complete message or action event follows. Sent only to live subscribers.
+ */
+export const StreamDeltaFrameSchema = z
+  .object({
+    type: z.literal('stream_delta'),
+    /** Groups the deltas of one LLM response. */
+    responseId: z.string(),
+    /** Visible text, or the model's reasoning when it exposes it. */
+    kind: z.enum(['text', 'reasoning']),
+    /** The new text. */
+    delta: z.string(),
+  })
+  .strict();
+/** A stream-delta frame. */
+export type StreamDeltaFrame = z.infer<typeof StreamDeltaFrameSchema>;
+
 /** Something the client sent failed; a close with a 4xxx code may follow. */
 export const ErrorFrameSchema = z
   .object({
@@ -84,6 +116,7 @@ export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
 export const ServerFrameSchema = z.discriminatedUnion('type', [
   WelcomeFrameSchema,
   EventFrameSchema,
+  StreamDeltaFrameSchema,
   ErrorFrameSchema,
 ]);
 /** A server frame. */
@@ -112,6 +145,8 @@ export const SocketCloseCode = {
   INCOMPATIBLE_PROTOCOL: 4400,
   /** The conversation was deleted. */
   CONVERSATION_DELETED: 4410,
+  /** The client read too slowly and its buffer filled; reconnect with `afterSeq` to resume. */
+  SLOW_CONSUMER: 4429,
 } as const;
 /** A close code. */
 export type SocketCloseCode = (typeof SocketCloseCode)[keyof typeof SocketCloseCode];

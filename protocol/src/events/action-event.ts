@@ -3,6 +3,11 @@ import { ActionSchema } from '../actions/action';
 import { ActionIdSchema } from '../ids';
 import { eventBaseShape } from './base';
 
+/** The risk of an action, as the model judges it (OpenHands' `security_risk`). */
+export const SecurityRiskSchema = z.enum(['LOW', 'MEDIUM', 'HIGH', 'UNKNOWN']);
+/** A security risk. */
+export type SecurityRisk = z.infer<typeof SecurityRiskSchema>;
+
 /** The agent decided to act. The matching observation carries the same `actionId`. */
 export const ActionEventSchema = z
   .object({
@@ -18,6 +23,10 @@ export const ActionEventSchema = z
     thought: z.string(),
     /** The action itself. */
     action: ActionSchema,
+    /** The arguments exactly as the model sent them (JSON), replayed verbatim to it. */
+    toolArguments: z.string().optional(),
+    /** The risk the model assigned (`security_risk`); `UNKNOWN` when it gave none. */
+    securityRisk: SecurityRiskSchema.optional(),
   })
   .strict();
 /** An action event. */

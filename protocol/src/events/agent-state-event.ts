@@ -11,6 +11,10 @@ export const AgentStateSchema = z.enum([
   'awaiting_user_input',
   /** Stopped by the user; can continue. */
   'paused',
+  /** Confirmation mode: actions wait for the user to accept or reject them. */
+  'awaiting_confirmation',
+  /** Stuck detection stopped the agent (it was repeating itself); a new message continues. */
+  'stuck',
   /** The agent called `finish`. */
   'finished',
   /** A fatal error ended the run; see the preceding error event. */

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { ActionEventSchema } from './action-event';
 import { AgentStateChangedEventSchema } from './agent-state-event';
+import { CondensationEventSchema } from './condensation-event';
+import { ConfirmationEventSchema } from './confirmation-event';
 import { ErrorEventSchema } from './error-event';
+import { LlmUsageEventSchema } from './llm-usage-event';
 import { MessageEventSchema } from './message-event';
 import { ObservationEventSchema } from './observation-event';
 
@@ -12,6 +15,9 @@ export const EventSchema = z.discriminatedUnion('type', [
   ObservationEventSchema,
   AgentStateChangedEventSchema,
   ErrorEventSchema,
+  LlmUsageEventSchema,
+  CondensationEventSchema,
+  ConfirmationEventSchema,
 ]);
 /** An event. */
 export type Event = z.infer<typeof EventSchema>;
@@ -25,6 +31,9 @@ export const EVENT_TYPES = [
   'observation',
   'agent_state_changed',
   'error',
+  'llm_usage',
+  'condensation',
+  'confirmation',
 ] as const satisfies readonly EventType[];
 
 /** The fields a producer supplies; the log assigns `id`, `seq` and `timestamp`. */

@@ -1,6 +1,9 @@
 import type { ActionEvent } from '../events/action-event';
 import type { AgentStateChangedEvent } from '../events/agent-state-event';
+import type { CondensationEvent } from '../events/condensation-event';
+import type { ConfirmationEvent } from '../events/confirmation-event';
 import type { ErrorEvent } from '../events/error-event';
+import type { LlmUsageEvent } from '../events/llm-usage-event';
 import type { MessageEvent } from '../events/message-event';
 import type { ObservationEvent } from '../events/observation-event';
 
@@ -75,6 +78,56 @@ export function anErrorEvent(overrides: Partial<ErrorEvent> = {}): ErrorEvent {
     source: 'environment',
     type: 'error',
     error: { code: 'llm_error', message: 'The model provider failed.' },
+    ...overrides,
+  };
+}
+
+const NO_USAGE = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd: 0,
+  latencyMs: 0,
+};
+
+/** An LLM-usage event; override any field. */
+export function anLlmUsageEvent(overrides: Partial<LlmUsageEvent> = {}): LlmUsageEvent {
+  const call = { ...NO_USAGE, inputTokens: 1200, outputTokens: 80, costUsd: 0.0038, latencyMs: 900 };
+  return {
+    ...base(overrides.seq),
+    source: 'environment',
+    type: 'llm_usage',
+    model: 'openai/gpt-4o',
+    purpose: 'step',
+    call,
+    total: call,
+    ...overrides,
+  };
+}
+
+/** A condensation event; override any field. */
+export function aCondensationEvent(overrides: Partial<CondensationEvent> = {}): CondensationEvent {
+  return {
+    ...base(overrides.seq),
+    source: 'environment',
+    type: 'condensation',
+    fromSeq: 3,
+    toSeq: 40,
+    summary: 'The agent explored the repository and found the failing test.',
+    reason: 'context_limit',
+    ...overrides,
+  };
+}
+
+/** A confirmation event; override any field. */
+export function aConfirmationEvent(overrides: Partial<ConfirmationEvent> = {}): ConfirmationEvent {
+  return {
+    ...base(overrides.seq),
+    source: 'user',
+    type: 'confirmation',
+    accept: true,
+    actionIds: ['act-1'],
     ...overrides,
   };
 }

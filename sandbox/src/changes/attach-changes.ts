@@ -8,6 +8,9 @@ import type { ChangeTracker } from './change-tracker';
 const CARRIES_CHANGES = {
   run_command: true,
   file_editor: true,
+  think: false,
+  task_tracker: false,
+  user_rejected: false,
   tool_error: false,
 } as const satisfies Record<Observation['type'], boolean>;
 
@@ -31,6 +34,9 @@ export async function withChanges(
     case 'run_command':
     case 'file_editor':
       return { ...observation, changes };
+    case 'think':
+    case 'task_tracker':
+    case 'user_rejected':
     case 'tool_error':
       return observation;
   }
