@@ -7,7 +7,7 @@ import { FakeAgentServer } from '../testing/fake-agent-server';
 import type { FakeAgentServerOptions } from '../testing/fake-agent-server';
 import { waitFor } from '../testing/wait-for';
 import { AgentConnection, eventSocketUrl } from './agent-connection';
-import type { ConnectionStatusChange } from './agent-connection';
+import type { ConnectionStatusChange, StreamDelta } from './agent-connection';
 import { backoffDelay } from './backoff';
 
 let server: FakeAgentServer | undefined;
@@ -140,6 +140,26 @@ describe('AgentConnection', () => {
     server.pushEvent(aMessageEvent({ seq: 1 }));
     await waitFor(() => events.length === 1, 'the valid event');
     expect(events[0]?.seq).toBe(1);
+  });
+
+  it('relays stream deltas as they arrive, without touching the resume position', async () => {
+    const { server, connection, events } = await connect();
+    const deltas: StreamDelta[] = [];
+    connection.onStreamDelta((delta) => deltas.push(delta));
+    await server.waitForHellos(1);
+    server.pushEvent(aMessageEvent({ seq: 1 }));
+    server.pushDelta({ responseId: 'r1', kind: 'reasoning', delta: 'Look at ' });
+    server.pushDelta({ responseId: 'r1', kind: 'text', delta: 'I will ' });
+    server.pushDelta({ responseId: 'r1', kind: 'text', delta: 'run the tests.' });
+    server.sendRaw(JSON.stringify({ type: 'stream_delta', responseId: 'r1', kind: 'shout', delta: '!' }));
+    server.pushEvent(anActionEvent({ seq: 2 }));
+    await waitFor(() => events.length === 2, 'the event after the deltas');
+    expect(deltas).toEqual([
+      { responseId: 'r1', kind: 'reasoning', delta: 'Look at ' },
+      { responseId: 'r1', kind: 'text', delta: 'I will ' },
+      { responseId: 'r1', kind: 'text', delta: 'run the tests.' },
+    ]);
+    expect(connection.lastSeq).toBe(2);
   });
 
   it('sends messages and interrupts as frames once open, and refuses before', async () => {

@@ -12,7 +12,7 @@ import {
   checkCompatibility,
   eventSocketPath,
 } from '@handoff/protocol';
-import type { ClientFrame, ConnectionStatus, Event, ServerFrame } from '@handoff/protocol';
+import type { ClientFrame, ConnectionStatus, Event, ServerFrame, StreamDeltaFrame } from '@handoff/protocol';
 import { Emitter } from '../common/emitter';
 import type { Subscribe } from '../common/emitter';
 import type { DisposableLike } from '../common/lifecycle';
@@ -26,10 +26,15 @@ export interface ConnectionStatusChange {
   message?: string;
 }
 
+/** Text the model is generating now: ephemeral, not in the log; the complete event follows. */
+export type StreamDelta = Omit<StreamDeltaFrame, 'type'>;
+
 /** What the session needs from an event stream; {@link AgentConnection} is the real one. */
 export interface EventStream extends DisposableLike {
   /** Each event once, in `seq` order. */
   readonly onEvent: Subscribe<Event>;
+  /** Each stream delta as it arrives (live only: a resumed socket does not replay them). */
+  readonly onStreamDelta: Subscribe<StreamDelta>;
   /** Status changes. */
   readonly onStatus: Subscribe<ConnectionStatusChange>;
   /** Opens the socket (once). */
@@ -87,8 +92,10 @@ export function eventSocketUrl(agentServerUrl: string, conversationId: string): 
 export class AgentConnection implements EventStream {
   private readonly eventEmitter = new Emitter<Event>();
   private readonly statusEmitter = new Emitter<ConnectionStatusChange>();
+  private readonly deltaEmitter = new Emitter<StreamDelta>();
   readonly onEvent = this.eventEmitter.event;
   readonly onStatus = this.statusEmitter.event;
+  readonly onStreamDelta = this.deltaEmitter.event;
 
   private socket: WebSocket | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -137,6 +144,7 @@ export class AgentConnection implements EventStream {
     if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000, 'client closed');
     this.eventEmitter.dispose();
     this.statusEmitter.dispose();
+    this.deltaEmitter.dispose();
   }
 
   private open(status: 'connecting' | 'reconnecting'): void {
@@ -192,6 +200,9 @@ export class AgentConnection implements EventStream {
         if (frame.event.seq <= this.seq) return;
         this.seq = frame.event.seq;
         this.eventEmitter.fire(frame.event);
+        return;
+      case 'stream_delta':
+        this.deltaEmitter.fire({ responseId: frame.responseId, kind: frame.kind, delta: frame.delta });
         return;
       case 'error':
         this.serverError = frame.error.message;

@@ -45,6 +45,33 @@ describe('HttpAgentClient', () => {
     expect(server.requests.every((r) => r.headers['x-session-api-key'] === 'session-secret')).toBe(true);
   });
 
+  it('confirms, pauses and resumes through their routes', async () => {
+    server.routes.set('POST /api/conversations/conv-1/confirm', { status: 200, body: conversationInfo });
+    server.routes.set('POST /api/conversations/conv-1/pause', { status: 200, body: conversationInfo });
+    server.routes.set('POST /api/conversations/conv-1/run', { status: 200, body: conversationInfo });
+    await client().confirm('conv-1', { accept: false, reason: 'not on main' });
+    await client().pause('conv-1');
+    await client().resume('conv-1');
+    expect(server.requests.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['POST', '/api/conversations/conv-1/confirm', { accept: false, reason: 'not on main' }],
+      ['POST', '/api/conversations/conv-1/pause', undefined],
+      ['POST', '/api/conversations/conv-1/run', undefined],
+    ]);
+    expect(server.requests.every((r) => r.headers['x-session-api-key'] === 'session-secret')).toBe(true);
+  });
+
+  it('keeps the code of a 409 without a pending confirmation', async () => {
+    server.routes.set('POST /api/conversations/conv-1/confirm', {
+      status: 409,
+      body: { code: 'no_pending_confirmation', message: 'No action awaits confirmation.' },
+    });
+    const error = await client()
+      .confirm('conv-1', { accept: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ code: 'no_pending_confirmation', status: 409 });
+  });
+
   it('maps 404 and 409 with their codes', async () => {
     server.routes.set('POST /api/conversations/conv-1/messages', {
       status: 409,

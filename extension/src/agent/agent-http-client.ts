@@ -1,5 +1,6 @@
 import { ConversationInfoSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
 import type {
+  ConfirmRequest,
   ConversationId,
   ConversationInfo,
   CreateConversationRequest,
@@ -16,6 +17,12 @@ export interface AgentHttpClient {
   sendMessage(conversationId: ConversationId, text: string): Promise<void>;
   /** Stops the agent's current step. */
   interrupt(conversationId: ConversationId): Promise<void>;
+  /** Accepts or rejects the actions awaiting confirmation (409 `no_pending_confirmation` when none). */
+  confirm(conversationId: ConversationId, request: ConfirmRequest): Promise<void>;
+  /** Pauses the agent (`POST /pause`). */
+  pause(conversationId: ConversationId): Promise<void>;
+  /** Lets a paused agent continue (`POST /run`). */
+  resume(conversationId: ConversationId): Promise<void>;
 }
 
 /** Options of {@link HttpAgentClient}. */
@@ -55,12 +62,35 @@ export class HttpAgentClient implements AgentHttpClient {
   }
 
   async interrupt(conversationId: ConversationId): Promise<void> {
-    const path = `${conversationPath(conversationId)}/interrupt`;
+    await this.post(conversationId, '/interrupt', 'Interrupting the agent');
+  }
+
+  async confirm(conversationId: ConversationId, request: ConfirmRequest): Promise<void> {
+    const what = request.accept ? 'Accepting the actions' : 'Rejecting the actions';
+    await this.post(conversationId, '/confirm', what, request);
+  }
+
+  async pause(conversationId: ConversationId): Promise<void> {
+    await this.post(conversationId, '/pause', 'Pausing the agent');
+  }
+
+  async resume(conversationId: ConversationId): Promise<void> {
+    await this.post(conversationId, '/run', 'Resuming the agent');
+  }
+
+  /** POSTs to a route of the conversation and ignores the answer's body. */
+  private async post(
+    conversationId: ConversationId,
+    route: string,
+    what: string,
+    body?: unknown,
+  ): Promise<void> {
     await requestVoid(this.options, {
       method: 'POST',
-      path,
+      path: `${conversationPath(conversationId)}${route}`,
       headers: this.headers(),
-      what: 'Interrupting the agent',
+      ...(body === undefined ? {} : { body }),
+      what,
     });
   }
 

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Event } from '@handoff/protocol';
 import { aMessageEvent, anActionEvent } from '@handoff/protocol/testing';
 import { silentLogger } from '../common/logger';
-import { FakeAgentHttpClient, FakeEventStream, FakeRuntimeClient } from '../testing/fake-clients';
+import {
+  FakeAgentHttpClient,
+  FakeEventStream,
+  FakeRuntimeClient,
+  aSessionConfig,
+} from '../testing/fake-clients';
 import type { ConnectionStatusChange } from './agent-connection';
 import { ConnectionError, NoConversationError, NotConfiguredError } from './errors';
 import { MISSING_RUNTIME_KEY_MESSAGE, SessionService } from './session-service';
@@ -14,13 +19,7 @@ function setup(config: Partial<SessionConfig> = {}) {
   const streams: FakeEventStream[] = [];
   const runtimeConfigs: { baseUrl: string; apiKey: string }[] = [];
   const session = new SessionService({
-    readConfig: () =>
-      Promise.resolve({
-        runtimeApiUrl: 'http://runtime',
-        runtimeApiKey: 'runtime-key',
-        llm: { model: 'openai/gpt-4o', apiKey: 'llm-key' },
-        ...config,
-      }),
+    readConfig: () => Promise.resolve(aSessionConfig(config)),
     createRuntimeClient: (options) => {
       runtimeConfigs.push(options);
       return runtime;
@@ -51,7 +50,12 @@ describe('SessionService', () => {
     expect(runtimeConfigs).toEqual([{ baseUrl: 'http://runtime', apiKey: 'runtime-key' }]);
     expect(runtime.started).toHaveLength(1);
     expect(agent.created).toEqual([
-      { llm: { model: 'openai/gpt-4o', apiKey: 'llm-key' }, initialMessage: 'fix the tests' },
+      {
+        llm: { model: 'openai/gpt-4o', apiKey: 'llm-key' },
+        initialMessage: 'fix the tests',
+        maxIterations: 100,
+        confirmationPolicy: { type: 'never' },
+      },
     ]);
     expect(streams[0]?.connected).toBe(true);
     // 'connecting' comes from the stream itself once it opens.
@@ -66,7 +70,7 @@ describe('SessionService', () => {
     streams[0]?.push(anActionEvent({ seq: 2 }));
     expect(events.map((e) => e.seq)).toEqual([1, 2]);
     expect(statuses.at(-1)).toEqual({ status: 'connected' });
-    expect(session.snapshot()).toEqual({ status: { status: 'connected' }, events });
+    expect(session.snapshot()).toEqual({ status: { status: 'connected' }, events, streaming: [] });
   });
 
   it('fails with a clear message when the runtime API key is missing', async () => {
@@ -117,7 +121,7 @@ describe('SessionService', () => {
     expect(streams[0]?.disposed).toBe(true);
     expect(runtime.stopped).toEqual(['sbx-1']);
     expect(resets()).toBe(1);
-    expect(session.snapshot()).toEqual({ status: { status: 'idle' }, events: [] });
+    expect(session.snapshot()).toEqual({ status: { status: 'idle' }, events: [], streaming: [] });
     expect(statuses.at(-1)).toEqual({ status: 'idle' });
   });
 

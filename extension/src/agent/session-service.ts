@@ -2,12 +2,11 @@
  * @module One conversation at a time: lease a sandbox, create the conversation, stream its
  * events, and keep them so a re-shown webview can be replayed. Knows nothing of `vscode`.
  */
-import { LlmConfigSchema } from '@handoff/protocol';
 import type {
+  ConfirmRequest,
   ConversationId,
   CreateConversationRequest,
   Event,
-  LlmConfig,
   SandboxInfo,
 } from '@handoff/protocol';
 import { Emitter } from '../common/emitter';
@@ -15,18 +14,18 @@ import { Disposable, disposeAll } from '../common/lifecycle';
 import type { DisposableLike } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import type { AgentHttpClient } from './agent-http-client';
-import type { ConnectionStatusChange, EventStream } from './agent-connection';
+import type { ConnectionStatusChange, EventStream, StreamDelta } from './agent-connection';
+import { buildCreateConversationRequest } from './conversation-request';
+import type { ConversationSettings } from './conversation-request';
 import { CancelledError, HandoffError, NoConversationError, NotConfiguredError, toErrorBody } from './errors';
 import type { RuntimeClient } from './runtime-client';
 
 /** Settings and secrets read at the start of each conversation. */
-export interface SessionConfig {
+export interface SessionConfig extends ConversationSettings {
   /** runtime-api's base URL. */
   runtimeApiUrl: string;
   /** runtime-api's key, from SecretStorage; absent until the user sets it. */
   runtimeApiKey: string | undefined;
-  /** The model the agent uses. */
-  llm: LlmConfig;
 }
 
 /** How the session builds its clients; extension.ts passes the real ones, tests pass fakes. */
@@ -42,11 +41,17 @@ export interface SessionServiceOptions {
 export interface SessionSnapshot {
   status: ConnectionStatusChange;
   events: readonly Event[];
+  /** The text streamed since the last event (the response being generated now), merged per kind. */
+  streaming: readonly StreamDelta[];
 }
 
 /** The message shown when runtime-api's key is missing. */
 export const MISSING_RUNTIME_KEY_MESSAGE =
   'No runtime API key is set. Run "Handoff: Set Runtime API Key" from the Command Palette, then send your message again.';
+
+/** The message shown when a confirmation answer finds nothing waiting (409 `no_pending_confirmation`). */
+export const NO_PENDING_CONFIRMATION_MESSAGE =
+  'Nothing is waiting for your confirmation any more: the agent has already moved on.';
 
 interface Lease {
   readonly sandbox: SandboxInfo;
@@ -65,8 +70,11 @@ export class SessionService extends Disposable {
   private readonly eventEmitter = this._register(new Emitter<Event>());
   private readonly statusEmitter = this._register(new Emitter<ConnectionStatusChange>());
   private readonly resetEmitter = this._register(new Emitter<undefined>());
+  private readonly deltaEmitter = this._register(new Emitter<StreamDelta>());
   /** Each new event, once, in `seq` order. */
   readonly onDidReceiveEvent = this.eventEmitter.event;
+  /** Text the model is generating now; the next event supersedes it. */
+  readonly onDidReceiveStreamDelta = this.deltaEmitter.event;
   /** The connection status changed. */
   readonly onDidChangeStatus = this.statusEmitter.event;
   /** The conversation was dropped (a new one will start). */
@@ -74,6 +82,7 @@ export class SessionService extends Disposable {
 
   private active: ActiveConversation | undefined;
   private events: Event[] = [];
+  private streaming: StreamDelta[] = [];
   private status: ConnectionStatusChange = { status: 'idle' };
   /** Bumped by every reset, so that a start it overtook can tell and clean up. */
   private generation = 0;
@@ -85,7 +94,7 @@ export class SessionService extends Disposable {
 
   /** The current status and every event so far. */
   snapshot(): SessionSnapshot {
-    return { status: this.status, events: [...this.events] };
+    return { status: this.status, events: [...this.events], streaming: [...this.streaming] };
   }
 
   /** Starts a sandbox and a conversation whose first message is `text`; replaces any current one. */
@@ -96,12 +105,9 @@ export class SessionService extends Disposable {
     try {
       this.setStatus({ status: 'starting_sandbox' });
       const config = await this.options.readConfig();
+      const request = buildCreateConversationRequest(config, text);
       const lease = await this.leaseSandbox(config, generation);
-      const conversationId = await this.createConversation(
-        lease,
-        { llm: config.llm, initialMessage: text },
-        generation,
-      );
+      const conversationId = await this.createConversation(lease, request, generation);
       this.attach(lease, conversationId);
       return { conversationId };
     } catch (error) {
@@ -125,6 +131,33 @@ export class SessionService extends Disposable {
     await active.agent.interrupt(active.conversationId);
   }
 
+  /**
+   * Accepts or rejects the actions awaiting confirmation. When none awaits (the agent moved
+   * on), fails with `no_pending_confirmation` and a sentence for the user.
+   */
+  async confirm(request: ConfirmRequest): Promise<void> {
+    const active = this.requireActive();
+    try {
+      await active.agent.confirm(active.conversationId, request);
+    } catch (error) {
+      if (error instanceof HandoffError && error.code === 'no_pending_confirmation')
+        throw new HandoffError('no_pending_confirmation', NO_PENDING_CONFIRMATION_MESSAGE, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Pauses the agent; {@link resume} lets it continue. */
+  async pause(): Promise<void> {
+    const active = this.requireActive();
+    await active.agent.pause(active.conversationId);
+  }
+
+  /** Lets a paused agent continue. */
+  async resume(): Promise<void> {
+    const active = this.requireActive();
+    await active.agent.resume(active.conversationId);
+  }
+
   /** Drops the conversation, tells listeners, and asks runtime-api to stop its sandbox. */
   async reset(): Promise<void> {
     this.generation += 1;
@@ -132,6 +165,7 @@ export class SessionService extends Disposable {
     const active = this.active;
     this.active = undefined;
     this.events = [];
+    this.streaming = [];
     if (active) this.detach(active);
     this.resetEmitter.fire(undefined);
     this.setStatus({ status: 'idle' });
@@ -147,7 +181,6 @@ export class SessionService extends Disposable {
 
   private async leaseSandbox(config: SessionConfig, generation: number): Promise<Lease> {
     if (!config.runtimeApiKey) throw new NotConfiguredError(MISSING_RUNTIME_KEY_MESSAGE);
-    checkLlmConfig(config.llm);
     const runtime = this.options.createRuntimeClient({
       baseUrl: config.runtimeApiUrl,
       apiKey: config.runtimeApiKey,
@@ -181,7 +214,12 @@ export class SessionService extends Disposable {
     const subscriptions = [
       stream.onEvent((event) => {
         this.events.push(event);
+        this.streaming = [];
         this.eventEmitter.fire(event);
+      }),
+      stream.onStreamDelta((delta) => {
+        this.keepDelta(delta);
+        this.deltaEmitter.fire(delta);
       }),
       stream.onStatus((change) => {
         this.setStatus(change);
@@ -189,6 +227,16 @@ export class SessionService extends Disposable {
     ];
     this.active = { ...lease, conversationId, stream, subscriptions };
     stream.connect();
+  }
+
+  /** Keeps what a re-shown webview needs to rebuild the typing bubble: one entry per response and kind. */
+  private keepDelta(delta: StreamDelta): void {
+    const last = this.streaming.at(-1);
+    if (last?.responseId === delta.responseId && last.kind === delta.kind) {
+      this.streaming[this.streaming.length - 1] = { ...last, delta: last.delta + delta.delta };
+    } else {
+      this.streaming.push(delta);
+    }
   }
 
   private detach(active: ActiveConversation): void {
@@ -221,16 +269,4 @@ export class SessionService extends Disposable {
     this.status = change;
     this.statusEmitter.fire(change);
   }
-}
-
-/** Fails before a sandbox is leased when the model settings cannot work, naming the setting to fix. */
-function checkLlmConfig(llm: LlmConfig): void {
-  const parsed = LlmConfigSchema.safeParse(llm);
-  if (parsed.success) return;
-  const field = String(parsed.error.issues[0]?.path[0] ?? 'model');
-  const setting = field === 'baseUrl' ? 'handoff.llmBaseUrl' : 'handoff.model';
-  throw new HandoffError(
-    'invalid_request',
-    `The setting ${setting} is invalid: ${parsed.error.issues[0]?.message ?? 'check its value'}.`,
-  );
 }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { aMessageEvent, anActionEvent } from '@handoff/protocol/testing';
 import { silentLogger } from '../common/logger';
 import { SessionService } from '../agent/session-service';
-import { FakeAgentHttpClient, FakeEventStream, FakeRuntimeClient } from '../testing/fake-clients';
+import {
+  FakeAgentHttpClient,
+  FakeEventStream,
+  FakeRuntimeClient,
+  aSessionConfig,
+} from '../testing/fake-clients';
 import { FakeWebview } from '../testing/fake-webview';
 import { flush } from '../testing/wait-for';
 import { chatRequestHandlers, relaySession } from './session-relay';
@@ -10,18 +15,18 @@ import { WebviewBridge } from './webview-bridge';
 
 function setup(runtimeApiKey = 'runtime-key') {
   const stream = new FakeEventStream();
+  const agent = new FakeAgentHttpClient();
   const session = new SessionService({
-    readConfig: () =>
-      Promise.resolve({ runtimeApiUrl: 'http://runtime', runtimeApiKey, llm: { model: 'openai/gpt-4o' } }),
+    readConfig: () => Promise.resolve(aSessionConfig({ runtimeApiKey })),
     createRuntimeClient: () => new FakeRuntimeClient(),
-    createAgentClient: () => new FakeAgentHttpClient(),
+    createAgentClient: () => agent,
     createEventStream: () => stream,
     logger: silentLogger,
   });
   const webview = new FakeWebview();
   const bridge = new WebviewBridge({ webview, handlers: chatRequestHandlers(session), logger: silentLogger });
   relaySession(session, bridge);
-  return { session, stream, webview };
+  return { session, stream, webview, agent };
 }
 
 const ready = { type: 'notification', method: 'webview/ready', params: {} };
@@ -90,6 +95,59 @@ describe('relaySession', () => {
     expect(webview.responsesTo(1)[0]).toMatchObject({
       status: 'error',
       error: { code: 'conversation_not_found' },
+    });
+  });
+
+  it('routes confirm, pause and resume to the session and answers each', async () => {
+    const { session, webview, agent } = setup();
+    webview.send(ready);
+    await session.start('go');
+    webview.send({
+      type: 'request',
+      id: 1,
+      method: 'conversation/confirm',
+      params: { accept: false, reason: 'no' },
+    });
+    webview.send({ type: 'request', id: 2, method: 'conversation/pause', params: {} });
+    webview.send({ type: 'request', id: 3, method: 'conversation/resume', params: {} });
+    webview.send({ type: 'request', id: 4, method: 'conversation/confirm', params: { accept: 'yes' } });
+    await flush();
+    expect(agent.controls).toEqual([
+      { route: 'confirm', conversationId: 'conv-1', body: { accept: false, reason: 'no' } },
+      { route: 'pause', conversationId: 'conv-1' },
+      { route: 'resume', conversationId: 'conv-1' },
+    ]);
+    for (const id of [1, 2, 3])
+      expect(webview.responsesTo(id)[0]).toMatchObject({ status: 'success', result: {} });
+    expect(webview.responsesTo(4)[0]).toMatchObject({ status: 'error', error: { code: 'invalid_request' } });
+  });
+
+  it('relays stream deltas live and replays the current response to a re-shown webview', async () => {
+    const { session, stream, webview } = setup();
+    webview.send(ready);
+    await session.start('go');
+    stream.delta({ responseId: 'r1', kind: 'text', delta: 'Let me ' });
+    stream.delta({ responseId: 'r1', kind: 'text', delta: 'check.' });
+    expect(
+      webview.posted.filter((m) => m.type === 'notification' && m.method === 'conversation/streamDelta'),
+    ).toEqual([
+      {
+        type: 'notification',
+        method: 'conversation/streamDelta',
+        params: { responseId: 'r1', kind: 'text', delta: 'Let me ' },
+      },
+      {
+        type: 'notification',
+        method: 'conversation/streamDelta',
+        params: { responseId: 'r1', kind: 'text', delta: 'check.' },
+      },
+    ]);
+    webview.posted.length = 0;
+    webview.send(ready);
+    expect(webview.posted.at(-1)).toEqual({
+      type: 'notification',
+      method: 'conversation/streamDelta',
+      params: { responseId: 'r1', kind: 'text', delta: 'Let me check.' },
     });
   });
 });

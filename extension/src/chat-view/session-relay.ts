@@ -12,8 +12,12 @@ export type ChatSession = Pick<
   | 'start'
   | 'sendMessage'
   | 'interrupt'
+  | 'confirm'
+  | 'pause'
+  | 'resume'
   | 'snapshot'
   | 'onDidReceiveEvent'
+  | 'onDidReceiveStreamDelta'
   | 'onDidChangeStatus'
   | 'onDidReset'
 >;
@@ -30,15 +34,31 @@ export function chatRequestHandlers(session: ChatSession): WebviewRequestHandler
       await session.interrupt();
       return {};
     },
+    'conversation/confirm': async (request) => {
+      await session.confirm(request);
+      return {};
+    },
+    'conversation/pause': async () => {
+      await session.pause();
+      return {};
+    },
+    'conversation/resume': async () => {
+      await session.resume();
+      return {};
+    },
   };
 }
 
-/** Replays the session into a webview that just announced itself: reset, status, then every event. */
+/**
+ * Replays the session into a webview that just announced itself: reset, status, every event,
+ * then the text of the response being generated now.
+ */
 export function replaySession(session: ChatSession, bridge: Pick<WebviewBridge, 'notify'>): void {
-  const { status, events } = session.snapshot();
+  const { status, events, streaming } = session.snapshot();
   bridge.notify('conversation/reset', {});
   bridge.notify('connection/status', status);
   for (const event of events) bridge.notify('conversation/event', { event });
+  for (const delta of streaming) bridge.notify('conversation/streamDelta', delta);
 }
 
 /** Relays the session's notifications to the bridge until disposed. */
@@ -52,6 +72,9 @@ export function relaySession(
     }),
     session.onDidReceiveEvent((event) => {
       bridge.notify('conversation/event', { event });
+    }),
+    session.onDidReceiveStreamDelta((delta) => {
+      bridge.notify('conversation/streamDelta', delta);
     }),
     session.onDidChangeStatus((status) => {
       bridge.notify('connection/status', status);

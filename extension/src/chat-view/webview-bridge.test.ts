@@ -17,6 +17,9 @@ function setup(overrides: Partial<WebviewRequestHandlers> = {}) {
     },
     'conversation/sendMessage': () => Promise.resolve({}),
     'conversation/interrupt': () => Promise.resolve({}),
+    'conversation/confirm': () => Promise.resolve({}),
+    'conversation/pause': () => Promise.resolve({}),
+    'conversation/resume': () => Promise.resolve({}),
     ...overrides,
   };
   const bridge = new WebviewBridge({ webview, handlers, logger: silentLogger });

@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { LlmConfig } from '@handoff/protocol';
+import type { ConfirmationPolicySetting } from '../agent/conversation-request';
+import type { SessionConfig } from '../agent/session-service';
 
 /** SecretStorage keys. */
 export const SecretKey = {
@@ -13,28 +15,39 @@ export const SecretKey = {
 /** A SecretStorage key. */
 export type SecretKey = (typeof SecretKey)[keyof typeof SecretKey];
 
-/** What a conversation start needs from settings and secrets. */
-export interface HandoffSettings {
-  runtimeApiUrl: string;
-  runtimeApiKey: string | undefined;
-  llm: LlmConfig;
-}
-
 const DEFAULT_RUNTIME_API_URL = 'http://127.0.0.1:3000';
 const DEFAULT_MODEL = 'openai/gpt-4o';
+const DEFAULT_MAX_ITERATIONS = 100;
 
-/** Reads the `handoff.*` settings and the two secrets, now (they may change between conversations). */
-export async function readHandoffSettings(secrets: vscode.SecretStorage): Promise<HandoffSettings> {
+/**
+ * Reads the `handoff.*` settings and the two secrets, now (they may change between
+ * conversations). Values are passed on as the user wrote them: the session checks them with
+ * the protocol's schemas before it leases a sandbox, and names the setting that is wrong.
+ */
+export async function readHandoffSettings(secrets: vscode.SecretStorage): Promise<SessionConfig> {
   const config = vscode.workspace.getConfiguration('handoff');
   const runtimeApiUrl = config.get<string>('runtimeApiUrl')?.trim() || DEFAULT_RUNTIME_API_URL;
-  const model = config.get<string>('model')?.trim() || DEFAULT_MODEL;
-  const baseUrl = config.get<string>('llmBaseUrl')?.trim() || undefined;
   const [runtimeApiKey, llmApiKey] = await Promise.all([
     secrets.get(SecretKey.runtimeApiKey),
     secrets.get(SecretKey.llmApiKey),
   ]);
-  const llm: LlmConfig = { model };
-  if (llmApiKey) llm.apiKey = llmApiKey;
+  return {
+    runtimeApiUrl,
+    runtimeApiKey: runtimeApiKey || undefined,
+    llm: readLlmConfig(config, llmApiKey),
+    maxIterations: config.get<number>('maxIterations') ?? DEFAULT_MAX_ITERATIONS,
+    maxBudgetUsd: config.get<number>('maxBudgetUsd') ?? 0,
+    confirmationPolicy: config.get<ConfirmationPolicySetting>('confirmationPolicy') ?? 'never',
+  };
+}
+
+function readLlmConfig(config: vscode.WorkspaceConfiguration, apiKey: string | undefined): LlmConfig {
+  const llm: LlmConfig = { model: config.get<string>('model')?.trim() || DEFAULT_MODEL };
+  const baseUrl = config.get<string>('llmBaseUrl')?.trim();
+  const apiVersion = config.get<string>('azureApiVersion')?.trim();
+  if (apiKey) llm.apiKey = apiKey;
   if (baseUrl) llm.baseUrl = baseUrl;
-  return { runtimeApiUrl, runtimeApiKey: runtimeApiKey || undefined, llm };
+  // The API version matters only to Azure; sending it elsewhere would be noise.
+  if (apiVersion && llm.model.startsWith('azure/')) llm.apiVersion = apiVersion;
+  return llm;
 }

@@ -15,7 +15,7 @@ import {
   SocketCloseCode,
   eventSocketPath,
 } from '@handoff/protocol';
-import type { ClientFrame, Event, HelloFrame, ServerFrame } from '@handoff/protocol';
+import type { ClientFrame, Event, HelloFrame, ServerFrame, StreamDeltaFrame } from '@handoff/protocol';
 
 /** One accepted socket, as the test sees it. */
 export interface FakeSocketConnection {
@@ -102,6 +102,14 @@ export class FakeAgentServer {
     for (const connection of this.connections) {
       if (connection.hello && connection.socket.readyState === connection.socket.OPEN)
         this.sendFrame(connection.socket, { type: 'event', event });
+    }
+  }
+
+  /** Sends a stream delta (ephemeral: not logged, never replayed) to every open socket that said hello. */
+  pushDelta(delta: Omit<StreamDeltaFrame, 'type'>): void {
+    for (const connection of this.connections) {
+      if (connection.hello && connection.socket.readyState === connection.socket.OPEN)
+        this.sendFrame(connection.socket, { type: 'stream_delta', ...delta });
     }
   }
 

@@ -3,6 +3,7 @@
  * event stream. Each records its calls and can be told to fail.
  */
 import type {
+  ConfirmRequest,
   ConversationId,
   ConversationInfo,
   CreateConversationRequest,
@@ -12,8 +13,22 @@ import type {
 } from '@handoff/protocol';
 import { Emitter } from '../common/emitter';
 import type { AgentHttpClient } from '../agent/agent-http-client';
-import type { ConnectionStatusChange, EventStream } from '../agent/agent-connection';
+import type { ConnectionStatusChange, EventStream, StreamDelta } from '../agent/agent-connection';
 import type { RuntimeClient } from '../agent/runtime-client';
+import type { SessionConfig } from '../agent/session-service';
+
+/** Settings as a user with every default and both keys set would have them. */
+export function aSessionConfig(overrides: Partial<SessionConfig> = {}): SessionConfig {
+  return {
+    runtimeApiUrl: 'http://runtime',
+    runtimeApiKey: 'runtime-key',
+    llm: { model: 'openai/gpt-4o', apiKey: 'llm-key' },
+    maxIterations: 100,
+    maxBudgetUsd: 0,
+    confirmationPolicy: 'never',
+    ...overrides,
+  };
+}
 
 /** A sandbox as runtime-api would report it. */
 export function aSandboxInfo(overrides: Partial<SandboxInfo> = {}): SandboxInfo {
@@ -56,8 +71,16 @@ export class FakeAgentHttpClient implements AgentHttpClient {
   readonly created: CreateConversationRequest[] = [];
   readonly messages: { conversationId: ConversationId; text: string }[] = [];
   readonly interrupts: ConversationId[] = [];
+  /** Control calls after creation, in order: `confirm`, `pause`, `resume`. */
+  readonly controls: {
+    route: 'confirm' | 'pause' | 'resume';
+    conversationId: ConversationId;
+    body?: ConfirmRequest;
+  }[] = [];
   /** When set, `createConversation` rejects with it. */
   createError: Error | undefined;
+  /** When set, `confirm`, `pause` and `resume` reject with it. */
+  controlError: Error | undefined;
 
   createConversation(request: CreateConversationRequest): Promise<ConversationInfo> {
     this.created.push(request);
@@ -82,14 +105,31 @@ export class FakeAgentHttpClient implements AgentHttpClient {
     this.interrupts.push(conversationId);
     return Promise.resolve();
   }
+
+  confirm(conversationId: ConversationId, body: ConfirmRequest): Promise<void> {
+    this.controls.push({ route: 'confirm', conversationId, body });
+    return this.controlError ? Promise.reject(this.controlError) : Promise.resolve();
+  }
+
+  pause(conversationId: ConversationId): Promise<void> {
+    this.controls.push({ route: 'pause', conversationId });
+    return this.controlError ? Promise.reject(this.controlError) : Promise.resolve();
+  }
+
+  resume(conversationId: ConversationId): Promise<void> {
+    this.controls.push({ route: 'resume', conversationId });
+    return this.controlError ? Promise.reject(this.controlError) : Promise.resolve();
+  }
 }
 
 /** An {@link EventStream} the test drives by hand. */
 export class FakeEventStream implements EventStream {
   private readonly events = new Emitter<Event>();
   private readonly statuses = new Emitter<ConnectionStatusChange>();
+  private readonly deltas = new Emitter<StreamDelta>();
   readonly onEvent = this.events.event;
   readonly onStatus = this.statuses.event;
+  readonly onStreamDelta = this.deltas.event;
   connected = false;
   disposed = false;
 
@@ -102,6 +142,11 @@ export class FakeEventStream implements EventStream {
     this.events.fire(event);
   }
 
+  /** Delivers a stream delta. */
+  delta(delta: StreamDelta): void {
+    this.deltas.fire(delta);
+  }
+
   /** Reports a status change. */
   status(change: ConnectionStatusChange): void {
     this.statuses.fire(change);
@@ -111,5 +156,6 @@ export class FakeEventStream implements EventStream {
     this.disposed = true;
     this.events.dispose();
     this.statuses.dispose();
+    this.deltas.dispose();
   }
 }

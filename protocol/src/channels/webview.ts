@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ErrorBodySchema } from '../errors';
 import { EventSchema } from '../events/event';
+import { ConfirmRequestSchema } from './agent-http';
+import { StreamDeltaFrameSchema } from './agent-socket';
 import { ConversationIdSchema } from '../ids';
 
 const EmptySchema = z.object({}).strict();
@@ -19,6 +21,12 @@ export const webviewRequests = {
   },
   /** Stop the agent's current step. */
   'conversation/interrupt': { params: EmptySchema, result: EmptySchema },
+  /** Accept or reject the actions awaiting confirmation (confirmation mode). */
+  'conversation/confirm': { params: ConfirmRequestSchema, result: EmptySchema },
+  /** Pause the agent; it keeps its place and continues on `conversation/resume`. */
+  'conversation/pause': { params: EmptySchema, result: EmptySchema },
+  /** Let a paused agent continue. */
+  'conversation/resume': { params: EmptySchema, result: EmptySchema },
 } as const;
 /** A request method name. */
 export type WebviewRequestName = keyof typeof webviewRequests;
@@ -48,6 +56,11 @@ export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
 export const hostNotifications = {
   /** One event of the current conversation, in `seq` order, each at most once. */
   'conversation/event': z.object({ /** The event. */ event: EventSchema }).strict(),
+  /**
+   * Text the model is generating now (ephemeral, no `seq`). Deltas of one `responseId` add up;
+   * the next `conversation/event` replaces them with the complete message or action.
+   */
+  'conversation/streamDelta': StreamDeltaFrameSchema.omit({ type: true }),
   /** Forget the shown conversation (a new one starts). */
   'conversation/reset': EmptySchema,
   /** The link to the agent changed. */
