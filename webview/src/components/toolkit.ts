@@ -9,12 +9,19 @@ import {
   vsCodeButton,
   vsCodeProgressRing,
   vsCodeTextArea,
+  vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 
 /** Registers the toolkit elements the chat uses; call before the first render. */
 export function registerToolkit(): void {
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeTextArea(), vsCodeBadge(), vsCodeProgressRing());
+  provideVSCodeDesignSystem().register(
+    vsCodeButton(),
+    vsCodeTextArea(),
+    vsCodeTextField(),
+    vsCodeBadge(),
+    vsCodeProgressRing(),
+  );
 }
 
 /** A toolkit element that has a `value`, like `<vscode-text-area>`. */
@@ -42,6 +49,10 @@ declare module 'react' {
           resize?: 'none' | 'vertical' | 'both';
           disabled?: boolean;
         }
+      >;
+      'vscode-text-field': ElementProps<
+        ValueElement,
+        { value?: string; placeholder?: string; disabled?: boolean }
       >;
       'vscode-badge': ElementProps<HTMLElement, object>;
       'vscode-progress-ring': ElementProps<HTMLElement, object>;

@@ -3,15 +3,19 @@
  * outside React (components read it with `useSyncExternalStore`) so that it is subscribed
  * before `webview/ready` goes out and no replayed notification can be missed.
  */
-import type { ConnectionStatus, Event } from '@handoff/protocol';
+import type { ConfirmRequest, ConnectionStatus, Event } from '@handoff/protocol';
 import { HostRequestError } from '../host/host-client';
 import type { HostClient } from '../host/host-client';
 import { applyEvent, initialConversationState } from './conversation-reducer';
 import type { ConversationState } from './conversation-reducer';
+import { applyStreamDelta } from './streaming';
+import type { StreamDelta, StreamingResponse } from './streaming';
 
 /** Everything the chat renders. */
 export interface ChatState {
   readonly conversation: ConversationState;
+  /** The response the model is generating now; cleared by the next event. */
+  readonly streaming: StreamingResponse | undefined;
   readonly connection: { readonly status: ConnectionStatus; readonly message?: string | undefined };
   /** A `conversation/start` is in flight. */
   readonly starting: boolean;
@@ -24,6 +28,7 @@ export interface ChatState {
 /** Every way the chat state changes. */
 export type ChatAction =
   | { type: 'event'; event: Event }
+  | { type: 'stream_delta'; delta: StreamDelta }
   | { type: 'reset' }
   | { type: 'status'; status: ConnectionStatus; message?: string | undefined }
   | { type: 'start_requested' }
@@ -34,6 +39,7 @@ export type ChatAction =
 /** The state before the host has said anything. */
 export const initialChatState: ChatState = {
   conversation: initialConversationState,
+  streaming: undefined,
   connection: { status: 'idle' },
   starting: false,
   conversationId: undefined,
@@ -44,7 +50,10 @@ export const initialChatState: ChatState = {
 export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case 'event':
-      return { ...state, conversation: applyEvent(state.conversation, action.event) };
+      // The complete message or action has arrived: it replaces the text streamed before it.
+      return { ...state, conversation: applyEvent(state.conversation, action.event), streaming: undefined };
+    case 'stream_delta':
+      return { ...state, streaming: applyStreamDelta(state.streaming, action.delta) };
     case 'reset':
       return { ...initialChatState, connection: state.connection, starting: state.starting };
     case 'status':
@@ -96,6 +105,9 @@ export class ChatStore {
       client.onNotification('conversation/event', ({ event }) => {
         this.dispatch({ type: 'event', event });
       }),
+      client.onNotification('conversation/streamDelta', (delta) => {
+        this.dispatch({ type: 'stream_delta', delta });
+      }),
       client.onNotification('conversation/reset', () => {
         this.dispatch({ type: 'reset' });
       }),
@@ -133,6 +145,27 @@ export class ChatStore {
   async interrupt(): Promise<void> {
     await this.guard(async () => {
       await this.client.request('conversation/interrupt', {});
+    });
+  }
+
+  /** Accepts or rejects the actions awaiting confirmation; a rejection may say why. */
+  async confirm(request: ConfirmRequest): Promise<void> {
+    await this.guard(async () => {
+      await this.client.request('conversation/confirm', request);
+    });
+  }
+
+  /** Pauses the agent. */
+  async pause(): Promise<void> {
+    await this.guard(async () => {
+      await this.client.request('conversation/pause', {});
+    });
+  }
+
+  /** Lets a paused agent continue. */
+  async resume(): Promise<void> {
+    await this.guard(async () => {
+      await this.client.request('conversation/resume', {});
     });
   }
 

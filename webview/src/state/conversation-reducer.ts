@@ -2,7 +2,7 @@
  * @module The conversation as the chat shows it, built by folding events in `seq` order.
  * Pure: no React, no DOM.
  */
-import type { ActionEvent, AgentState, Event, ObservationEvent } from '@handoff/protocol';
+import type { ActionEvent, AgentState, Event, LlmUsage, ObservationEvent } from '@handoff/protocol';
 
 /** What the event list and the status line read. */
 export interface ConversationState {
@@ -18,6 +18,8 @@ export interface ConversationState {
   readonly agentState: AgentState;
   /** Why it got there, when the server said. */
   readonly agentStateReason: string | undefined;
+  /** The conversation's LLM usage so far (the latest `llm_usage` total). */
+  readonly usage: LlmUsage | undefined;
 }
 
 /** Nothing yet. */
@@ -28,6 +30,7 @@ export const initialConversationState: ConversationState = {
   observations: {},
   agentState: 'idle',
   agentStateReason: undefined,
+  usage: undefined,
 };
 
 /** Applies one event. Events with `seq` at or below the last applied one are ignored (replays). */
@@ -41,8 +44,12 @@ export function applyEvent(state: ConversationState, event: Event): Conversation
       return { ...next, observations: { ...state.observations, [event.actionId]: event } };
     case 'agent_state_changed':
       return { ...next, agentState: event.state, agentStateReason: event.reason };
+    case 'llm_usage':
+      return { ...next, usage: event.total };
     case 'message':
     case 'error':
+    case 'condensation':
+    case 'confirmation':
       return next;
   }
 }
@@ -55,6 +62,19 @@ export function applyEvents(state: ConversationState, events: readonly Event[]):
 /** The observation that answered `action`, if it arrived. */
 export function observationFor(state: ConversationState, action: ActionEvent): ObservationEvent | undefined {
   return state.observations[action.actionId];
+}
+
+/**
+ * Actions still waiting for their observation: while the agent awaits confirmation, the ones
+ * the user is asked about. `finish` never gets an observation and is left out.
+ */
+export function pendingActions(state: ConversationState): ActionEvent[] {
+  return Object.values(state.actions).filter(
+    (action): action is ActionEvent =>
+      action !== undefined &&
+      action.action.type !== 'finish' &&
+      state.observations[action.actionId] === undefined,
+  );
 }
 
 /** True when `observation` is shown inside its action's card rather than on its own. */

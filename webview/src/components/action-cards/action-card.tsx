@@ -1,27 +1,15 @@
 import type { Action, ActionEvent, ObservationEvent } from '@handoff/protocol';
-import type { CardProps, CardRenderer } from './card-props';
+import { FinishCard, TaskTrackerCard, ThinkCard } from './agent-tool-cards';
+import type { CardRenderer } from './card-props';
 import { ExecuteBashCard } from './execute-bash-card';
 import { FileEditorCard } from './file-editor-card';
-
-/** `finish`: the agent's final message. */
-function FinishCard({ event, action }: CardProps<'finish'>) {
-  return (
-    <article className="card finish-card" data-testid="event-action" data-action-type="finish">
-      <header className="card-header">
-        <span className="card-title">Finished</span>
-      </header>
-      {event.thought && <p className="thought">{event.thought}</p>}
-      <p className="finish-message" data-testid="finish-message">
-        {action.message}
-      </p>
-    </article>
-  );
-}
 
 /** One card per action type: a new type is a compile error until it has one. */
 export const ACTION_CARDS = {
   run_command: ExecuteBashCard,
   file_editor: FileEditorCard,
+  think: ThinkCard,
+  task_tracker: TaskTrackerCard,
   finish: FinishCard,
 } satisfies { [T in Action['type']]: CardRenderer<T> };
 
@@ -29,10 +17,20 @@ export const ACTION_CARDS = {
 export function ActionCard({
   event,
   observation,
+  awaitingConfirmation = false,
 }: {
   event: ActionEvent;
   observation: ObservationEvent | undefined;
+  /** The agent waits for the user to accept or reject the actions that have no observation yet. */
+  awaitingConfirmation?: boolean;
 }) {
   const Card = ACTION_CARDS[event.action.type] as CardRenderer<Action['type']>;
-  return <Card event={event} action={event.action} observation={observation} />;
+  return (
+    <Card
+      event={event}
+      action={event.action}
+      observation={observation}
+      awaitingConfirmation={awaitingConfirmation}
+    />
+  );
 }

@@ -10,6 +10,8 @@ export interface CardProps<T extends Action['type']> {
   action: ActionOf<T>;
   /** The paired observation, once it arrived. */
   observation: ObservationEvent | undefined;
+  /** True while the agent waits for the user to accept or reject actions without an observation. */
+  awaitingConfirmation: boolean;
 }
 
 /** Renders the card of one action type. */

@@ -1,5 +1,7 @@
 import type { CardProps } from './card-props';
 import { ObservationView } from './observation-view';
+import { PendingIndicator } from './pending-indicator';
+import { RiskBadge } from './risk-badge';
 
 /** `C-c`, `C-d`, …: a key sent to the running command (OpenHands' convention). */
 function isControlKey(command: string): boolean {
@@ -28,12 +30,18 @@ function CommandLine({ action }: Pick<CardProps<'run_command'>, 'action'>) {
 }
 
 /** `execute_bash`: the command (or input for the running one), then its output and status. */
-export function ExecuteBashCard({ event, action, observation }: CardProps<'run_command'>) {
+export function ExecuteBashCard({
+  event,
+  action,
+  observation,
+  awaitingConfirmation,
+}: CardProps<'run_command'>) {
   const session = action.session ?? 'default';
   return (
     <article className="card action-card" data-testid="event-action" data-action-type="run_command">
       <header className="card-header">
         <span className="card-title">{event.toolName}</span>
+        <RiskBadge risk={event.securityRisk} />
         {session !== 'default' && (
           <span className="card-badge" data-testid="action-session">
             session {session}
@@ -49,9 +57,7 @@ export function ExecuteBashCard({ event, action, observation }: CardProps<'run_c
       {observation ? (
         <ObservationView observation={observation.observation} />
       ) : (
-        <div className="pending" data-testid="action-pending">
-          <vscode-progress-ring className="pending-spinner" aria-hidden="true" /> Running…
-        </div>
+        <PendingIndicator awaitingConfirmation={awaitingConfirmation} workingLabel="Running…" />
       )}
     </article>
   );

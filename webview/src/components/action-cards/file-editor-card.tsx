@@ -1,6 +1,8 @@
 import type { FileEditorCommand } from '@handoff/protocol';
 import type { CardProps } from './card-props';
 import { ObservationView } from './observation-view';
+import { PendingIndicator } from './pending-indicator';
+import { RiskBadge } from './risk-badge';
 
 /** What each editor command is called in the card. */
 const COMMAND_LABELS = {
@@ -12,7 +14,12 @@ const COMMAND_LABELS = {
 } satisfies Record<FileEditorCommand, string>;
 
 /** `str_replace_editor`: the command and the file, then the diff, the output or the refusal. */
-export function FileEditorCard({ event, action, observation }: CardProps<'file_editor'>) {
+export function FileEditorCard({
+  event,
+  action,
+  observation,
+  awaitingConfirmation,
+}: CardProps<'file_editor'>) {
   const result = observation?.observation;
   const failed = result?.type === 'tool_error' || (result?.type === 'file_editor' && result.isError);
   return (
@@ -25,6 +32,7 @@ export function FileEditorCard({ event, action, observation }: CardProps<'file_e
     >
       <header className="card-header">
         <span className="card-title">{COMMAND_LABELS[action.command]}</span>
+        <RiskBadge risk={event.securityRisk} />
         <span className="editor-path" data-testid="editor-path" title={action.path}>
           {action.path}
         </span>
@@ -41,9 +49,7 @@ export function FileEditorCard({ event, action, observation }: CardProps<'file_e
       {result ? (
         <ObservationView observation={result} />
       ) : (
-        <div className="pending" data-testid="action-pending">
-          <vscode-progress-ring className="pending-spinner" aria-hidden="true" /> Working…
-        </div>
+        <PendingIndicator awaitingConfirmation={awaitingConfirmation} workingLabel="Working…" />
       )}
     </article>
   );

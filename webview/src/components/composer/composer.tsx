@@ -10,12 +10,17 @@ export interface ComposerProps {
   canInterrupt: boolean;
   /** Whether the next message starts a conversation (changes the placeholder). */
   startsConversation: boolean;
+  /** Show Pause (the agent is working) or Resume (it is paused); absent: neither. */
+  pauseControl?: 'pause' | 'resume' | undefined;
   onSend: (text: string) => void;
   onInterrupt: () => void;
+  onPause?: () => void;
+  onResume?: () => void;
 }
 
 /** The message box: Enter sends, Shift+Enter adds a line. */
-export function Composer({ disabled, canInterrupt, startsConversation, onSend, onInterrupt }: ComposerProps) {
+export function Composer(props: ComposerProps) {
+  const { disabled, startsConversation, onSend } = props;
   const [text, setText] = useState('');
   const submit = (): void => {
     const trimmed = text.trim();
@@ -44,34 +49,38 @@ export function Composer({ disabled, canInterrupt, startsConversation, onSend, o
         }}
         onKeyDown={onKeyDown}
       />
-      <ComposerActions
-        canInterrupt={canInterrupt}
-        canSend={!disabled && text.trim() !== ''}
-        startsConversation={startsConversation}
-        onSend={submit}
-        onInterrupt={onInterrupt}
-      />
+      <ComposerActions {...props} canSend={!disabled && text.trim() !== ''} onSend={submit} />
     </div>
   );
 }
 
-interface ComposerActionsProps {
-  canInterrupt: boolean;
+interface ComposerActionsProps extends Omit<ComposerProps, 'onSend' | 'disabled'> {
   canSend: boolean;
-  startsConversation: boolean;
   onSend: () => void;
-  onInterrupt: () => void;
 }
 
 function ComposerActions({
   canInterrupt,
   canSend,
   startsConversation,
+  pauseControl,
   onSend,
   onInterrupt,
+  onPause,
+  onResume,
 }: ComposerActionsProps) {
   return (
     <div className="composer-actions">
+      {pauseControl === 'pause' && (
+        <vscode-button type="button" appearance="secondary" data-testid="composer-pause" onClick={onPause}>
+          Pause
+        </vscode-button>
+      )}
+      {pauseControl === 'resume' && (
+        <vscode-button type="button" appearance="secondary" data-testid="composer-resume" onClick={onResume}>
+          Resume
+        </vscode-button>
+      )}
       {canInterrupt && (
         <vscode-button
           type="button"

@@ -6,8 +6,10 @@ import { ObservationView } from '../action-cards/observation-view';
 import { agentStateLabel } from '../status-line/status-line';
 import { isPaired, observationFor } from '../../state/conversation-reducer';
 import type { ConversationState } from '../../state/conversation-reducer';
-
-type EventOf<T extends Event['type']> = Extract<Event, { type: T }>;
+import type { StreamingResponse } from '../../state/streaming';
+import { ConfirmationItem, CondensationItem, LlmUsageItem } from './event-markers';
+import type { EventOf } from './event-markers';
+import { StreamingMessage } from './streaming-message';
 type EventRenderer<T extends Event['type']> = (props: {
   event: EventOf<T>;
   conversation: ConversationState;
@@ -22,7 +24,13 @@ function MessageItem({ event }: { event: EventOf<'message'> }) {
 }
 
 function ActionItem({ event, conversation }: { event: EventOf<'action'>; conversation: ConversationState }) {
-  return <ActionCard event={event} observation={observationFor(conversation, event)} />;
+  return (
+    <ActionCard
+      event={event}
+      observation={observationFor(conversation, event)}
+      awaitingConfirmation={conversation.agentState === 'awaiting_confirmation'}
+    />
+  );
 }
 
 /** Observations are shown in their action's card; only one whose action is unknown stands alone. */
@@ -70,16 +78,26 @@ export const EVENT_RENDERERS = {
   observation: ObservationItem,
   agent_state_changed: AgentStateItem,
   error: ErrorItem,
+  llm_usage: LlmUsageItem,
+  condensation: CondensationItem,
+  confirmation: ConfirmationItem,
 } satisfies { [T in Event['type']]: EventRenderer<T> };
 
-/** The conversation, oldest first, scrolled to the newest event. */
-export function EventList({ conversation }: { conversation: ConversationState }) {
+/** The conversation, oldest first, then the response being streamed; scrolled to the newest. */
+export function EventList({
+  conversation,
+  streaming,
+}: {
+  conversation: ConversationState;
+  streaming?: StreamingResponse | undefined;
+}) {
   const end = useRef<HTMLDivElement>(null);
   const count = conversation.events.length;
+  const streamedLength = streaming ? streaming.text.length + streaming.reasoning.length : 0;
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' });
-  }, [count]);
-  if (count === 0) {
+  }, [count, streamedLength]);
+  if (count === 0 && !streaming) {
     return (
       <div className="empty-state" data-testid="empty-state">
         Describe a task below. Handoff starts a sandbox and hands the work to an agent; you follow along here.
@@ -92,6 +110,7 @@ export function EventList({ conversation }: { conversation: ConversationState })
         const Render = EVENT_RENDERERS[event.type] as EventRenderer<Event['type']>;
         return <Render key={event.id} event={event} conversation={conversation} />;
       })}
+      {streaming && <StreamingMessage response={streaming} />}
       <div ref={end} />
     </div>
   );

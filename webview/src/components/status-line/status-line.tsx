@@ -1,4 +1,5 @@
-import type { AgentState, ConnectionStatus } from '@handoff/protocol';
+import type { AgentState, ConnectionStatus, LlmUsage } from '@handoff/protocol';
+import { formatUsageTotal } from '../format';
 
 const CONNECTION_LABELS = {
   idle: 'Not started',
@@ -15,19 +16,23 @@ const AGENT_LABELS = {
   running: 'Working…',
   awaiting_user_input: 'Waiting for you',
   paused: 'Paused',
+  awaiting_confirmation: 'Waiting for your confirmation',
+  stuck: 'Stopped: it was repeating itself',
   finished: 'Finished',
   error: 'Stopped on an error',
 } satisfies Record<AgentState, string>;
 
 const BUSY_CONNECTION: readonly ConnectionStatus[] = ['starting_sandbox', 'connecting', 'reconnecting'];
 
-/** Connection status and agent state, in one line above the composer. */
+/** Connection status, agent state and what the model has cost so far, in one line above the composer. */
 export function StatusLine({
   connection,
   agentState,
+  usage,
 }: {
   connection: { status: ConnectionStatus; message?: string | undefined };
   agentState: AgentState;
+  usage?: LlmUsage | undefined;
 }) {
   const busy = BUSY_CONNECTION.includes(connection.status) || agentState === 'running';
   return (
@@ -47,6 +52,16 @@ export function StatusLine({
       <span className="status-agent" data-testid="agent-state" data-state={agentState}>
         Agent: {AGENT_LABELS[agentState]}
       </span>
+      {usage && (
+        <>
+          <span className="status-separator" aria-hidden="true">
+            ·
+          </span>
+          <span className="status-usage" data-testid="usage-total" title="LLM cost and tokens so far">
+            {formatUsageTotal(usage)}
+          </span>
+        </>
+      )}
     </div>
   );
 }

@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import type { ConfirmRequest } from '@handoff/protocol';
+import type { ValueElement } from '../toolkit';
+
+/** What the confirmation bar needs from the chat. */
+export interface ConfirmationBarProps {
+  /** How many actions wait for the answer. */
+  pendingCount: number;
+  onAnswer: (request: ConfirmRequest) => void;
+}
+
+function question(count: number): string {
+  if (count === 0) return 'The agent is waiting for your confirmation.';
+  return count === 1
+    ? 'The agent wants to run 1 action.'
+    : `The agent wants to run ${String(count)} actions.`;
+}
+
+/**
+ * Confirmation mode: Accept runs the waiting actions; Reject first asks for an optional reason
+ * (the model reads it), then sends the rejection on a second click or Enter.
+ */
+export function ConfirmationBar({ pendingCount, onAnswer }: ConfirmationBarProps) {
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState('');
+  const reject = (): void => {
+    if (!rejecting) {
+      setRejecting(true);
+      return;
+    }
+    const trimmed = reason.trim();
+    onAnswer(trimmed === '' ? { accept: false } : { accept: false, reason: trimmed });
+    setRejecting(false);
+    setReason('');
+  };
+  const onKeyDown = (event: KeyboardEvent<ValueElement>): void => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      reject();
+    } else if (event.key === 'Escape') {
+      setRejecting(false);
+    }
+  };
+  return (
+    <div
+      className="confirmation-bar"
+      role="group"
+      aria-label="Confirm actions"
+      data-testid="confirmation-bar"
+    >
+      <span className="confirmation-question">{question(pendingCount)}</span>
+      {rejecting && (
+        <vscode-text-field
+          className="confirmation-reason-input"
+          data-testid="confirm-reason"
+          aria-label="Why (optional, the agent reads it)"
+          placeholder="Why? (optional)"
+          value={reason}
+          onInput={(event) => {
+            setReason(event.currentTarget.value);
+          }}
+          onKeyDown={onKeyDown}
+        />
+      )}
+      <div className="confirmation-actions">
+        <vscode-button
+          type="button"
+          data-testid="confirm-accept"
+          onClick={() => {
+            onAnswer({ accept: true });
+          }}
+        >
+          Accept
+        </vscode-button>
+        <vscode-button type="button" appearance="secondary" data-testid="confirm-reject" onClick={reject}>
+          {rejecting ? 'Send rejection' : 'Reject'}
+        </vscode-button>
+      </div>
+    </div>
+  );
+}
