@@ -2,28 +2,41 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import type { AgentRunner } from './agent/agent-context';
 import type { AgentServerConfig } from './config';
 import type { LlmClientFactory } from './conversation/conversation-service';
 import { ConversationService } from './conversation/conversation-service';
 import { createApp } from './http/app';
-import { createOpenAiLlmClient } from './llm/openai-llm-client';
+import { createLlmClient } from './llm/llm-route';
 import type { Logger } from './logger';
+import { SecretRedactor } from './logger';
 import type { SandboxClient } from './sandbox/sandbox-client';
 import { HttpSandboxClient } from './sandbox/sandbox-client';
+import type { SessionEnd } from './ws/event-socket';
 import { EventSocketServer } from './ws/event-socket';
 
 /** What {@link startAgentServer} needs; the clients default to the real ones. */
 export interface StartAgentServerOptions {
   config: AgentServerConfig;
   logger: Logger;
-  /** Builds each conversation's LLM client (default: the OpenAI SDK client). */
+  /** The values the logger masks; keys and secrets are added to it as they arrive. */
+  redactor?: SecretRedactor;
+  /** Builds each conversation's LLM client (default: the provider's official SDK client). */
   llmClientFactory?: LlmClientFactory;
   /** Runs actions (default: HTTP to the configured action server). */
   sandbox?: SandboxClient;
+  /** The agent loop (tests and benchmarks may pass another). */
+  runAgent?: AgentRunner;
+  /** fdatasync each batch of events before publishing it (default true). */
+  fsync?: boolean;
   /** Event socket handshake timeout (default 10 s). */
   handshakeTimeoutMs?: number;
   /** Event socket ping interval (default 30 s). */
   heartbeatIntervalMs?: number;
+  /** Most frames queued for one slow socket before it is closed (default 4096). */
+  maxQueuedFrames?: number;
+  /** Told when each event socket ends (tests, benchmarks). */
+  onSocketEnd?: (end: SessionEnd) => void;
 }
 
 /** A started agent server. */
@@ -46,10 +59,12 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
     port: service,
     sessionApiKey: config.sessionApiKey,
     logger,
-    ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
-    ...(options.heartbeatIntervalMs === undefined
-      ? {}
-      : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+    ...definedOnly({
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      maxQueuedFrames: options.maxQueuedFrames,
+      onSessionEnd: options.onSocketEnd,
+    }),
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
   server.on('upgrade', (request, socket, head) => {
@@ -72,19 +87,28 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
   };
 }
 
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 async function openService(options: StartAgentServerOptions): Promise<ConversationService> {
   const { config, logger } = options;
   await mkdir(config.stateDir, { recursive: true });
+  const redactor = options.redactor ?? new SecretRedactor();
+  redactor.add(config.sessionApiKey);
   return ConversationService.open({
     stateDir: config.stateDir,
     workspace: config.workspace,
+    sessionApiKey: config.sessionApiKey,
+    redactor,
     sandbox:
       options.sandbox ??
       new HttpSandboxClient({ baseUrl: config.actionServerUrl, sessionApiKey: config.sessionApiKey }),
     llmClientFactory:
       options.llmClientFactory ??
-      ((route) => createOpenAiLlmClient(route, { logger: logger.child({ component: 'openai' }) })),
+      ((llm) => createLlmClient(llm, { logger: logger.child({ component: 'llm' }) })),
     logger,
+    ...definedOnly({ runAgent: options.runAgent, fsync: options.fsync }),
   });
 }
 

@@ -20,8 +20,12 @@ describe('parseConfig', () => {
         workspace: '/tmp/ws',
         actionServerUrl: 'http://127.0.0.1:4000',
         stateDir: '/tmp/state',
+        logJson: false,
       },
     });
+    const json = parseConfig({ ...valid, LOG_JSON: '1' });
+    expect(json.ok && json.config.logJson).toBe(true);
+    expect(parseConfig({ ...valid, LOG_JSON: 'yes' }).ok).toBe(false);
   });
 
   it('names every bad variable and never echoes the key', () => {

@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   [SandboxEnv.WORKSPACE]: z.string().min(1),
   [SandboxEnv.ACTION_SERVER_URL]: z.url({ protocol: /^https?$/ }),
   [SandboxEnv.STATE_DIR]: z.string().min(1),
+  LOG_JSON: z.enum(['0', '1', 'true', 'false', '']).optional(),
 });
 
 /** The agent server's configuration, read once from the environment at start. */
@@ -29,6 +30,8 @@ export interface AgentServerConfig {
   actionServerUrl: string;
   /** Absolute path of the folder that keeps conversations and event logs. */
   stateDir: string;
+  /** `LOG_JSON=1`: JSON log lines go to stdout (after the ready line) instead of stderr. */
+  logJson?: boolean;
 }
 
 /** The outcome of {@link parseConfig}. */
@@ -56,6 +59,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       workspace: path.resolve(e[SandboxEnv.WORKSPACE]),
       actionServerUrl: e[SandboxEnv.ACTION_SERVER_URL].replace(/\/+$/, ''),
       stateDir: path.resolve(e[SandboxEnv.STATE_DIR]),
+      logJson: e.LOG_JSON === '1' || e.LOG_JSON === 'true',
     },
   };
 }

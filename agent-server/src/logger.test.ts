@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createJsonLogger, redactText } from './logger';
+import { SecretRedactor, createJsonLogger, redactText } from './logger';
 
 describe('JSON logger', () => {
   it('writes one JSON line per call and never a key', () => {
     const lines: string[] = [];
-    const logger = createJsonLogger((line) => lines.push(line)).child({ service: 'test' });
+    const logger = createJsonLogger({ write: (line) => lines.push(line) }).child({ service: 'test' });
     logger.info('created', { apiKey: 'sk-live-abcdefghijkl', sessionApiKey: 'session-secret', count: 2 });
     logger.error('failed', { error: new Error('Incorrect API key provided: sk-proj-abcdefghijklmnop') });
     expect(lines).toHaveLength(2);
@@ -19,6 +19,25 @@ describe('JSON logger', () => {
       service: 'test',
       apiKey: '[redacted]',
       count: 2,
+    });
+  });
+
+  it('masks registered secret values anywhere in a line, nested and in errors, also in children', () => {
+    const lines: string[] = [];
+    const redactor = new SecretRedactor();
+    const logger = createJsonLogger({ write: (line) => lines.push(line), redactor }).child({ c: 1 });
+    redactor.add('hunter2-db-password', 'ab', undefined);
+    logger.warn('output had hunter2-db-password in it', {
+      nested: { list: ['x hunter2-db-password y'] },
+      error: new Error('failed with hunter2-db-password', { cause: new Error('hunter2-db-password') }),
+      short: 'ab stays',
+    });
+    const text = lines.join('');
+    expect(text).not.toContain('hunter2');
+    expect(text).toContain('[redacted]');
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      short: 'ab stays',
+      nested: { list: ['x [redacted] y'] },
     });
   });
 

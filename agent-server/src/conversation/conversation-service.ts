@@ -1,33 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  ConfirmRequest,
+  ConfirmationPolicy,
   ConversationInfo,
   ConversationList,
+  ConversationListQuery,
   CreateConversationRequest,
   Event,
   EventsPage,
   EventsPageQuery,
+  LlmConfig,
 } from '@handoff/protocol';
-import { ConversationIdSchema } from '@handoff/protocol';
+import { ConversationIdSchema, SocketCloseCode } from '@handoff/protocol';
 import type { AgentRunner } from '../agent/agent-context';
 import { DEFAULT_MAX_ITERATIONS, runAgent } from '../agent/agent-loop';
 import { buildSystemPrompt } from '../agent/prompt';
 import { conversationNotFound } from '../errors';
 import type { LlmClient, LlmToolDefinition } from '../llm/llm-client';
-import { MissingApiKeyLlmClient } from '../llm/llm-client';
-import type { LlmRoute } from '../llm/llm-route';
-import { resolveLlmRoute } from '../llm/llm-route';
 import type { Logger } from '../logger';
+import { SecretRedactor } from '../logger';
 import type { SandboxClient } from '../sandbox/sandbox-client';
 import { toolDefinitions } from '../tools/tools';
 import { Conversation } from './conversation';
+import { pageConversations } from './conversation-list';
 import type { StoredConversation } from './conversation-store';
-import { ConversationStore } from './conversation-store';
-import type { EventListener } from './event-bus';
+import { ConversationSecretsSchema, ConversationStore } from './conversation-store';
+import type { EventListener, Subscriber } from './event-bus';
 import { EventBus } from './event-bus';
 import { EventLog } from './event-log';
+import { assertValidLlmConfig } from './llm-config-check';
+import { KEY_LOST_MESSAGE, UnavailableLlmClient } from './lost-key-llm-client';
+import { SecretBox } from './secret-box';
 
-/** Builds the LLM client of a conversation from its route (which holds the key). */
-export type LlmClientFactory = (route: LlmRoute) => LlmClient;
+/** Builds the LLM client of a conversation from its config (which holds the key). */
+export type LlmClientFactory = (config: LlmConfig) => LlmClient;
 
 /** What the {@link ConversationService} is built from. */
 export interface ConversationServiceOptions {
@@ -35,14 +41,26 @@ export interface ConversationServiceOptions {
   stateDir: string;
   /** The workspace the agent works in (named in the system prompt and the editor's tool). */
   workspace: string;
+  /**
+   * The sandbox's session key: LLM keys and secrets are sealed at rest with a key derived from
+   * it. Without one a random key is used, so they do not survive a restart.
+   */
+  sessionApiKey?: string;
   sandbox: SandboxClient;
   llmClientFactory: LlmClientFactory;
   logger: Logger;
+  /** Learns every key and secret so the logs mask them. */
+  redactor?: SecretRedactor;
   /** Pub/sub for live events; one is made when absent. */
   bus?: EventBus;
-  /** The agent loop (tests may pass another). */
+  /** The agent loop (tests and benchmarks may pass another). */
   runAgent?: AgentRunner;
+  /** fdatasync each batch of events before publishing it (default true). */
+  fsync?: boolean;
 }
+
+/** Default confirmation policy: never wait for the user. */
+const DEFAULT_POLICY: ConfirmationPolicy = { type: 'never' };
 
 /**
  * Creates, loads and drives conversations. Knows nothing of HTTP or sockets: it takes typed
@@ -52,6 +70,8 @@ export class ConversationService {
   readonly #options: ConversationServiceOptions;
   readonly #store: ConversationStore;
   readonly #bus: EventBus;
+  readonly #box: SecretBox;
+  readonly #redactor: SecretRedactor;
   readonly #conversations = new Map<string, Conversation>();
   readonly #systemPrompt: string;
   readonly #tools: readonly LlmToolDefinition[];
@@ -60,6 +80,8 @@ export class ConversationService {
     this.#options = options;
     this.#store = new ConversationStore(options.stateDir);
     this.#bus = options.bus ?? new EventBus({ logger: options.logger });
+    this.#box = new SecretBox(options.sessionApiKey ?? randomUUID());
+    this.#redactor = options.redactor ?? new SecretRedactor();
     this.#systemPrompt = buildSystemPrompt({ workspace: options.workspace });
     this.#tools = toolDefinitions({ workspace: options.workspace });
   }
@@ -73,19 +95,28 @@ export class ConversationService {
 
   /** Creates a conversation; when `initialMessage` is given the agent starts on it at once. */
   async create(request: CreateConversationRequest): Promise<ConversationInfo> {
-    const route = resolveLlmRoute(request.llm);
+    assertValidLlmConfig(request.llm);
+    const id = randomUUID();
+    const { apiKey, ...llm } = request.llm;
+    const secrets = request.secrets ?? {};
+    this.#redactor.add(apiKey, ...Object.values(secrets));
+    const sealable = apiKey !== undefined || Object.keys(secrets).length > 0;
     const stored: StoredConversation = {
-      id: randomUUID(),
-      model: request.llm.model,
-      ...(request.llm.baseUrl === undefined ? {} : { baseUrl: request.llm.baseUrl }),
-      hasApiKey: request.llm.apiKey !== undefined,
+      id,
+      llm,
+      ...(request.title === undefined ? {} : { title: request.title }),
+      confirmationPolicy: request.confirmationPolicy ?? DEFAULT_POLICY,
       maxIterations: request.maxIterations ?? DEFAULT_MAX_ITERATIONS,
+      ...(request.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: request.maxBudgetUsd }),
+      ...(request.workspace === undefined ? {} : { workspace: request.workspace }),
+      secretNames: Object.keys(secrets),
+      ...(sealable ? { sealed: this.#box.seal({ apiKey, secrets }, id) } : {}),
       createdAt: new Date().toISOString(),
     };
-    const llm = this.#options.llmClientFactory(route);
+    const client = this.#options.llmClientFactory(request.llm);
     await this.#store.save(stored);
-    const conversation = await this.#openConversation(stored, llm);
-    this.#options.logger.info('Conversation created', { conversationId: stored.id, model: stored.model });
+    const conversation = await this.#openConversation(stored, client, secrets);
+    this.#options.logger.info('Conversation created', { conversationId: id, model: llm.model });
     if (request.initialMessage !== undefined) await conversation.sendMessage(request.initialMessage);
     return conversation.info();
   }
@@ -95,16 +126,33 @@ export class ConversationService {
     return this.#find(id).info();
   }
 
-  /** Every conversation, newest first. */
-  list(): ConversationList {
-    const items = [...this.#conversations.values()].map((c) => c.info());
-    items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return { items };
+  /** A page of conversations, newest first, optionally only those in one state. */
+  list(query: ConversationListQuery = { limit: 100 }): ConversationList {
+    return pageConversations(
+      [...this.#conversations.values()].map((c) => c.info()),
+      query,
+    );
   }
 
   /** Whether the id names a conversation here. */
   has(id: string): boolean {
     return this.#conversations.has(id);
+  }
+
+  /**
+   * Deletes a conversation: aborts its run, ends its sockets (`CONVERSATION_DELETED`) and
+   * removes its log and metadata from disk.
+   */
+  async delete(id: string): Promise<void> {
+    const conversation = this.#find(id);
+    this.#conversations.delete(id);
+    await conversation.shutdown('The conversation was deleted.');
+    this.#bus.end(id, {
+      code: SocketCloseCode.CONVERSATION_DELETED,
+      reason: 'The conversation was deleted.',
+    });
+    await this.#store.remove(id);
+    this.#options.logger.info('Conversation deleted', { conversationId: id });
   }
 
   /** Appends a user message; the agent runs it now, or at its next step when already running. */
@@ -121,6 +169,34 @@ export class ConversationService {
     return conversation.info();
   }
 
+  /** Pauses the agent: the LLM call and command in flight are aborted, state `paused`. */
+  async pause(id: string): Promise<ConversationInfo> {
+    const conversation = this.#find(id);
+    await conversation.interrupt('Paused by the user.');
+    return conversation.info();
+  }
+
+  /** Continues a paused, stopped or interrupted conversation; `conversation_busy` while it runs. */
+  run(id: string): ConversationInfo {
+    const conversation = this.#find(id);
+    conversation.run();
+    return conversation.info();
+  }
+
+  /** Accepts or rejects the actions awaiting confirmation; `no_pending_confirmation` otherwise. */
+  async confirm(id: string, request: ConfirmRequest): Promise<ConversationInfo> {
+    const conversation = this.#find(id);
+    await conversation.confirm(request);
+    return conversation.info();
+  }
+
+  /** Replaces the confirmation policy (kept on disk). */
+  async setConfirmationPolicy(id: string, policy: ConfirmationPolicy): Promise<ConversationInfo> {
+    const conversation = this.#find(id);
+    await conversation.setConfirmationPolicy(policy);
+    return conversation.info();
+  }
+
   /** A page of a conversation's events. */
   readEvents(id: string, query: EventsPageQuery): EventsPage {
     return this.#find(id).log.read(query.afterSeq, query.limit, { type: query.type, source: query.source });
@@ -131,10 +207,10 @@ export class ConversationService {
     return this.#find(id).log.lastSeq;
   }
 
-  /** Receives a conversation's events as they are appended; returns the unsubscribe function. */
-  subscribe(id: string, listener: EventListener): () => void {
+  /** Follows a conversation's events (and deltas, and its end); returns the unsubscribe function. */
+  subscribe(id: string, subscriber: Subscriber | EventListener): () => void {
     this.#find(id);
-    return this.#bus.subscribe(id, listener);
+    return this.#bus.subscribe(id, subscriber);
   }
 
   /** Resolves when no agent run is in flight in any conversation (tests, shutdown). */
@@ -142,9 +218,11 @@ export class ConversationService {
     await Promise.all([...this.#conversations.values()].map((c) => c.idle()));
   }
 
-  /** Aborts every run and waits for each to record how it ended. */
+  /** Aborts every run, waits for each to record how it ended, and closes the logs. */
   async close(): Promise<void> {
-    await Promise.all([...this.#conversations.values()].map((c) => c.shutdown()));
+    await Promise.all(
+      [...this.#conversations.values()].map((c) => c.shutdown('The agent server is shutting down.')),
+    );
   }
 
   #find(id: string): Conversation {
@@ -153,7 +231,11 @@ export class ConversationService {
     throw conversationNotFound(ConversationIdSchema.safeParse(id).success ? id : undefined);
   }
 
-  async #openConversation(stored: StoredConversation, llm: LlmClient): Promise<Conversation> {
+  async #openConversation(
+    stored: StoredConversation,
+    llm: LlmClient,
+    secrets: Record<string, string>,
+  ): Promise<Conversation> {
     // The log exists before the conversation that observes it; appends only start afterwards.
     const ref: { conversation?: Conversation } = {};
     const log = await EventLog.open({
@@ -162,6 +244,7 @@ export class ConversationService {
         ref.conversation?.observe(event);
         this.#bus.publish(stored.id, event);
       },
+      ...(this.#options.fsync === undefined ? {} : { fsync: this.#options.fsync }),
     });
     const { sandbox, logger } = this.#options;
     const conversation = new Conversation({
@@ -173,6 +256,12 @@ export class ConversationService {
       tools: this.#tools,
       runAgent: this.#options.runAgent ?? runAgent,
       logger,
+      workspace: this.#options.workspace,
+      secrets,
+      persist: (next) => this.#store.save(next),
+      onStreamDelta: (frame) => {
+        this.#bus.publishDelta(stored.id, frame);
+      },
     });
     ref.conversation = conversation;
     this.#conversations.set(stored.id, conversation);
@@ -185,7 +274,8 @@ export class ConversationService {
     for (const bad of unreadable) logger.warn('Skipped an unreadable conversation folder', { ...bad });
     for (const stored of conversations) {
       try {
-        const conversation = await this.#openConversation(stored, this.#reloadedLlmClient(stored));
+        const { llm, secrets } = this.#reopenClient(stored);
+        const conversation = await this.#openConversation(stored, llm, secrets);
         await conversation.recover();
       } catch (error) {
         this.#conversations.delete(stored.id);
@@ -195,13 +285,19 @@ export class ConversationService {
     logger.info('Conversations loaded', { count: this.#conversations.size });
   }
 
-  #reloadedLlmClient(stored: StoredConversation): LlmClient {
-    if (stored.hasApiKey) return new MissingApiKeyLlmClient();
-    return this.#options.llmClientFactory(
-      resolveLlmRoute({
-        model: stored.model,
-        ...(stored.baseUrl === undefined ? {} : { baseUrl: stored.baseUrl }),
-      }),
-    );
+  /** Rebuilds the LLM client from the sealed key; a key that cannot be opened leaves a client that says so. */
+  #reopenClient(stored: StoredConversation): { llm: LlmClient; secrets: Record<string, string> } {
+    if (stored.sealed === undefined) return { llm: this.#options.llmClientFactory(stored.llm), secrets: {} };
+    const opened = ConversationSecretsSchema.safeParse(this.#box.open(stored.sealed, stored.id));
+    if (!opened.success) {
+      this.#options.logger.warn('The sealed LLM key and secrets of a conversation cannot be opened', {
+        conversationId: stored.id,
+      });
+      return { llm: new UnavailableLlmClient(KEY_LOST_MESSAGE), secrets: {} };
+    }
+    const { apiKey, secrets = {} } = opened.data;
+    this.#redactor.add(apiKey, ...Object.values(secrets));
+    const config: LlmConfig = { ...stored.llm, ...(apiKey === undefined ? {} : { apiKey }) };
+    return { llm: this.#options.llmClientFactory(config), secrets };
   }
 }

@@ -1,5 +1,6 @@
 import { anAgentStateEvent } from '@handoff/protocol/testing';
 import { describe, expect, it } from 'vitest';
+import type { StreamEnd } from './event-bus';
 import { EventBus, TooManySubscribersError } from './event-bus';
 
 describe('EventBus', () => {
@@ -15,7 +16,7 @@ describe('EventBus', () => {
     expect(seen).toEqual(['a1', 'b1', 'b2']);
   });
 
-  it('keeps delivering when one listener throws', () => {
+  it('keeps delivering when one subscriber throws', () => {
     const bus = new EventBus();
     const seen: number[] = [];
     bus.subscribe('c', () => {
@@ -24,6 +25,24 @@ describe('EventBus', () => {
     bus.subscribe('c', (e) => seen.push(e.seq));
     bus.publish('c', anAgentStateEvent({ seq: 7 }));
     expect(seen).toEqual([7]);
+  });
+
+  it('delivers deltas to live subscribers and ends the conversation for all of them', () => {
+    const bus = new EventBus();
+    const deltas: string[] = [];
+    const ends: StreamEnd[] = [];
+    bus.subscribe('c', {
+      event: () => undefined,
+      delta: (frame) => deltas.push(frame.delta),
+      end: (end) => ends.push(end),
+    });
+    bus.subscribe('c', () => undefined);
+    bus.publishDelta('c', { type: 'stream_delta', responseId: 'r', kind: 'text', delta: 'Hel' });
+    bus.publishDelta('other', { type: 'stream_delta', responseId: 'r', kind: 'text', delta: 'x' });
+    bus.end('c', { code: 4410, reason: 'deleted' });
+    expect(deltas).toEqual(['Hel']);
+    expect(ends).toEqual([{ code: 4410, reason: 'deleted' }]);
+    expect(bus.subscriberCount('c')).toBe(0);
   });
 
   it('caps the subscribers of a conversation', () => {

@@ -127,7 +127,7 @@ describe('HTTP API', () => {
   it('rejects unsupported providers and a compatible model without baseUrl', async () => {
     const unknown = await request('/api/conversations', {
       method: 'POST',
-      json: { llm: { model: 'anthropic/claude' } },
+      json: { llm: { model: 'nosuch/claude' } },
     });
     expect(unknown.status).toBe(400);
     expect((await errorOf(unknown)).message).toMatch(/openai\/<model>.*openai-compatible\/<model>/);

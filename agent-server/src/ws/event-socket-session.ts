@@ -1,35 +1,54 @@
 import {
-  ClientFrameSchema,
   ConversationIdSchema,
   PROTOCOL_VERSION,
   SocketCloseCode,
   checkCompatibility,
   constantTimeEqual,
   errorBody,
-  invalidRequestBody,
 } from '@handoff/protocol';
 import type {
   ClientFrame,
+  ConfirmRequest,
   ErrorBody,
   Event,
   EventsPage,
   EventsPageQuery,
   HelloFrame,
   ServerFrame,
+  StreamDeltaFrame,
 } from '@handoff/protocol';
 import type { RawData, WebSocket } from 'ws';
+import type { StreamEnd } from '../conversation/event-bus';
 import { TooManySubscribersError } from '../conversation/event-bus';
 import { AgentServerError, conversationNotFound } from '../errors';
 import type { Logger } from '../logger';
+import { parseClientFrame } from './client-frames';
+import type { OutgoingLimits, OutgoingStats } from './outgoing-queue';
+import { OutgoingQueue } from './outgoing-queue';
+
+/** One follower as the socket subscribes it. */
+export interface StreamSubscriber {
+  event: (event: Event) => void;
+  delta: (frame: StreamDeltaFrame) => void;
+  end: (end: StreamEnd) => void;
+}
 
 /** What an event socket needs from the conversations (the `ConversationService` fits). */
 export interface EventStreamPort {
   has(id: string): boolean;
   lastSeq(id: string): number;
   readEvents(id: string, query: EventsPageQuery): EventsPage;
-  subscribe(id: string, listener: (event: Event) => void): () => void;
+  subscribe(id: string, subscriber: StreamSubscriber): () => void;
   sendMessage(id: string, text: string): Promise<unknown>;
   interrupt(id: string): Promise<unknown>;
+  confirm(id: string, request: ConfirmRequest): Promise<unknown>;
+}
+
+/** How a socket ended, for tests and benchmarks. */
+export interface SessionEnd extends OutgoingStats {
+  conversationId: string;
+  /** The close code the server chose, when it closed the socket itself. */
+  closeCode: number | undefined;
 }
 
 /** Everything one socket session is built from. */
@@ -42,32 +61,43 @@ export interface EventSocketSessionOptions {
   port: EventStreamPort;
   logger: Logger;
   handshakeTimeoutMs: number;
+  limits: OutgoingLimits;
+  /** Told once when the socket is gone. */
+  onEnd?: ((end: SessionEnd) => void) | undefined;
 }
 
 const REPLAY_PAGE_SIZE = 500;
-// A client this far behind is cut off; it resumes with `afterSeq` when it reconnects.
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** The close reason of a slow consumer (≤ 123 bytes). */
+export const SLOW_CONSUMER_REASON =
+  'Client too slow: reconnect with afterSeq = the last seq you received to resume.';
 
 /**
  * One client on `/sockets/events/{id}`: the `hello` handshake (key, protocol version,
  * conversation), the replay of events after `afterSeq`, then the live tail, with no gap and no
- * duplicate across the seam; afterwards `send_message` and `interrupt` frames.
+ * duplicate across the seam; then `send_message`, `interrupt` and `confirm` frames. The replay
+ * is pulled from the log page by page as the socket drains; live frames wait in a bounded queue,
+ * and a client that lets it fill is closed with `SLOW_CONSUMER`.
  */
 export class EventSocketSession {
   readonly #o: EventSocketSessionOptions;
+  readonly #out: OutgoingQueue;
   #handshakeTimer: NodeJS.Timeout | undefined;
   #accepted = false;
+  #live = false;
   #unsubscribe: (() => void) | undefined;
-  #lastSentSeq = 0;
+  #lastQueuedSeq = 0;
   #alive = true;
+  #closeCode: number | undefined;
+  #ended = false;
 
   constructor(options: EventSocketSessionOptions) {
     this.#o = options;
+    this.#out = new OutgoingQueue(options.ws, options.limits);
   }
 
   /** Starts listening; a wrong header key is refused at once, otherwise `hello` is awaited. */
   start(): void {
-    const { ws } = this.#o;
+    const { ws, headerKey, sessionApiKey } = this.#o;
     ws.on('message', (data, isBinary) => {
       this.#onMessage(data, isBinary);
     });
@@ -80,7 +110,6 @@ export class EventSocketSession {
     ws.on('error', (error) => {
       this.#o.logger.warn('Event socket error', { conversationId: this.#o.conversationId, error });
     });
-    const { headerKey, sessionApiKey } = this.#o;
     if (headerKey !== undefined && !constantTimeEqual(headerKey, sessionApiKey)) {
       this.#fail(SocketCloseCode.AUTH_FAILED, errorBody('unauthorized', 'Wrong X-Session-API-Key header.'));
       return;
@@ -103,14 +132,18 @@ export class EventSocketSession {
     this.#o.ws.ping();
   }
 
-  /** Closes the socket (server shutdown). */
+  /** Sends what is queued, then closes the socket with `code`. */
   close(code: number, reason: string): void {
-    this.#dispose();
+    this.#closeCode ??= code;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#out.flush();
     this.#o.ws.close(code, reason);
+    this.#dispose();
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
-    const frame = parseFrame(data, isBinary);
+    const frame = parseClientFrame(data, isBinary);
     if (!this.#accepted) {
       clearTimeout(this.#handshakeTimer);
       if ('code' in frame) this.#fail(SocketCloseCode.INVALID_FRAME, frame);
@@ -122,7 +155,7 @@ export class EventSocketSession {
       else this.#handshake(frame);
       return;
     }
-    if ('code' in frame) this.#send({ type: 'error', error: frame });
+    if ('code' in frame) this.#enqueue({ type: 'error', error: frame });
     else this.#onFrame(frame);
   }
 
@@ -148,29 +181,32 @@ export class EventSocketSession {
       return;
     }
     if (!port.has(conversationId)) {
-      this.#fail(
-        SocketCloseCode.CONVERSATION_NOT_FOUND,
-        conversationNotFound(
-          ConversationIdSchema.safeParse(conversationId).success ? conversationId : undefined,
-        ).toBody(),
-      );
+      const id = ConversationIdSchema.safeParse(conversationId).success ? conversationId : undefined;
+      this.#fail(SocketCloseCode.CONVERSATION_NOT_FOUND, conversationNotFound(id).toBody());
       return;
     }
     this.#replayThenTail(hello.afterSeq ?? 0);
   }
 
   /**
-   * Subscribes before reading the log and holds live events back while the replay runs, then
-   * sends the held ones the replay did not already cover: nothing is missed, nothing repeats.
+   * Subscribes, welcomes, then replays by pulling pages from the log whenever the queue runs
+   * dry. Live events are ignored until the replay reaches the end of the log (the log has them
+   * too); the switch to live happens in the same synchronous block as the last read, so no
+   * event falls between the two, and the seq check drops any repeat.
    */
   #replayThenTail(afterSeq: number): void {
     const { conversationId: id, port } = this.#o;
-    const held: Event[] = [];
-    let replaying = true;
     try {
-      this.#unsubscribe = port.subscribe(id, (event) => {
-        if (replaying) held.push(event);
-        else this.#sendEvent(event);
+      this.#unsubscribe = port.subscribe(id, {
+        event: (event) => {
+          if (this.#live) this.#enqueueEvent(event);
+        },
+        delta: (frame) => {
+          if (this.#live) this.#enqueue(frame);
+        },
+        end: (end) => {
+          this.close(end.code, end.reason);
+        },
       });
     } catch (error) {
       if (!(error instanceof TooManySubscribersError)) throw error;
@@ -181,20 +217,26 @@ export class EventSocketSession {
       return;
     }
     this.#accepted = true;
-    this.#lastSentSeq = afterSeq;
-    this.#send({
+    this.#lastQueuedSeq = afterSeq;
+    this.#out.setRefill(() => this.#nextReplayPage());
+    this.#enqueue({
       type: 'welcome',
       protocolVersion: PROTOCOL_VERSION,
       conversationId: id,
       lastSeq: port.lastSeq(id),
     });
-    for (let cursor: number | undefined = afterSeq; cursor !== undefined;) {
-      const page = port.readEvents(id, { afterSeq: cursor, limit: REPLAY_PAGE_SIZE });
-      for (const event of page.items) this.#sendEvent(event);
-      cursor = page.nextAfterSeq;
+  }
+
+  #nextReplayPage(): ServerFrame[] {
+    const { conversationId: id, port } = this.#o;
+    const page = port.readEvents(id, { afterSeq: this.#lastQueuedSeq, limit: REPLAY_PAGE_SIZE });
+    const last = page.items[page.items.length - 1];
+    if (last !== undefined) this.#lastQueuedSeq = last.seq;
+    if (page.nextAfterSeq === undefined) {
+      this.#live = true;
+      this.#out.setRefill(undefined);
     }
-    replaying = false;
-    for (const event of held) this.#sendEvent(event);
+    return page.items.map((event) => ({ type: 'event', event }));
   }
 
   #onFrame(frame: ClientFrame): void {
@@ -202,7 +244,7 @@ export class EventSocketSession {
     let done: Promise<unknown>;
     switch (frame.type) {
       case 'hello':
-        this.#send({
+        this.#enqueue({
           type: 'error',
           error: errorBody('invalid_request', 'hello was already received on this socket.'),
         });
@@ -213,44 +255,51 @@ export class EventSocketSession {
       case 'interrupt':
         done = port.interrupt(id);
         break;
+      case 'confirm':
+        done = port.confirm(id, {
+          accept: frame.accept,
+          ...(frame.reason === undefined ? {} : { reason: frame.reason }),
+        });
+        break;
     }
     done.catch((error: unknown) => {
-      if (error instanceof AgentServerError) {
-        this.#send({ type: 'error', error: error.toBody() });
-        return;
-      }
-      this.#o.logger.error('Event socket frame failed', { conversationId: id, frame: frame.type, error });
-      this.#send({
-        type: 'error',
-        error: errorBody(
-          'internal_error',
-          'The frame could not be handled; the agent server log has the details.',
-        ),
-      });
+      this.#enqueue({ type: 'error', error: this.#errorBodyOf(error, frame.type) });
     });
   }
 
-  #sendEvent(event: Event): void {
-    if (event.seq <= this.#lastSentSeq) return;
-    this.#lastSentSeq = event.seq;
-    this.#send({ type: 'event', event });
+  #errorBodyOf(error: unknown, frame: string): ErrorBody {
+    if (error instanceof AgentServerError) return error.toBody();
+    this.#o.logger.error('Event socket frame failed', {
+      conversationId: this.#o.conversationId,
+      frame,
+      error,
+    });
+    return errorBody(
+      'internal_error',
+      'The frame could not be handled; the agent server log has the details.',
+    );
   }
 
-  #send(frame: ServerFrame): void {
-    const { ws } = this.#o;
-    if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.#o.logger.warn('Event socket client too slow; cutting it off', {
-        conversationId: this.#o.conversationId,
-      });
-      ws.terminate();
-      return;
-    }
-    ws.send(JSON.stringify(frame));
+  #enqueueEvent(event: Event): void {
+    if (event.seq <= this.#lastQueuedSeq) return;
+    this.#lastQueuedSeq = event.seq;
+    this.#enqueue({ type: 'event', event });
+  }
+
+  #enqueue(frame: ServerFrame): void {
+    if (this.#closeCode !== undefined) return;
+    if (this.#out.push(frame)) return;
+    this.#o.logger.warn('Event socket client too slow; closing it', {
+      conversationId: this.#o.conversationId,
+      queued: this.#out.length,
+    });
+    // What is queued is dropped: the client resumes from the log with afterSeq.
+    this.#out.clear();
+    this.close(SocketCloseCode.SLOW_CONSUMER, SLOW_CONSUMER_REASON);
   }
 
   #fail(code: number, error: ErrorBody): void {
-    this.#send({ type: 'error', error });
+    this.#out.push({ type: 'error', error });
     this.close(code, error.message.slice(0, 120));
   }
 
@@ -258,23 +307,13 @@ export class EventSocketSession {
     clearTimeout(this.#handshakeTimer);
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#out.clear();
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#o.onEnd?.({
+      conversationId: this.#o.conversationId,
+      closeCode: this.#closeCode,
+      ...this.#out.stats,
+    });
   }
-}
-
-function parseFrame(data: RawData, isBinary: boolean): ClientFrame | ErrorBody {
-  if (isBinary) return errorBody('invalid_request', 'Frames must be JSON text, not binary.');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(rawDataToString(data));
-  } catch {
-    return errorBody('invalid_request', 'The frame is not valid JSON.');
-  }
-  const parsed = ClientFrameSchema.safeParse(raw);
-  return parsed.success ? parsed.data : invalidRequestBody('frame', parsed.error);
-}
-
-function rawDataToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
 }

@@ -3,10 +3,15 @@ import type { Duplex } from 'node:stream';
 import { SESSION_API_KEY_HEADER, SocketCloseCode } from '@handoff/protocol';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger';
-import type { EventStreamPort } from './event-socket-session';
+import type { EventStreamPort, SessionEnd } from './event-socket-session';
 import { EventSocketSession } from './event-socket-session';
 
-export type { EventStreamPort } from './event-socket-session';
+export type { EventStreamPort, SessionEnd, StreamSubscriber } from './event-socket-session';
+
+/** Default limits of a socket's outgoing side. */
+export const DEFAULT_HIGH_WATER_BYTES = 1024 * 1024;
+/** Default most frames waiting for a slow client before it is closed with `SLOW_CONSUMER`. */
+export const DEFAULT_MAX_QUEUED_FRAMES = 4096;
 
 /** How to build an {@link EventSocketServer}. */
 export interface EventSocketServerOptions {
@@ -20,6 +25,12 @@ export interface EventSocketServerOptions {
   heartbeatIntervalMs?: number;
   /** Largest frame accepted (default 1 MiB). */
   maxFrameBytes?: number;
+  /** Frames go to a socket only while it buffers fewer bytes than this (default 1 MiB). */
+  highWaterBytes?: number;
+  /** Most frames queued for one socket; past it the client is closed as too slow (default 4096). */
+  maxQueuedFrames?: number;
+  /** Told when each socket ends, with its send counters (tests, benchmarks). */
+  onSessionEnd?: (end: SessionEnd) => void;
 }
 
 const PATH_PATTERN = /^\/sockets\/events\/([^/]+)$/;
@@ -60,6 +71,11 @@ export class EventSocketServer {
         port: this.#options.port,
         logger: this.#options.logger,
         handshakeTimeoutMs: this.#options.handshakeTimeoutMs ?? 10_000,
+        limits: {
+          highWaterBytes: this.#options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES,
+          maxQueuedFrames: this.#options.maxQueuedFrames ?? DEFAULT_MAX_QUEUED_FRAMES,
+        },
+        onEnd: this.#options.onSessionEnd,
       });
       this.#sessions.add(session);
       ws.on('close', () => this.#sessions.delete(session));
