@@ -54,6 +54,23 @@ export interface LlmStreamHandlers {
   onTextDelta?: (delta: string) => void;
   /** A piece of the model's visible reasoning (Anthropic thinking), in order. */
   onReasoningDelta?: (delta: string) => void;
+  /**
+   * An attempt failed and the client will try again after `delayMs`. Text and reasoning deltas
+   * of the failed attempt were already delivered; the next attempt streams from the start.
+   */
+  onRetry?: (retry: LlmRetryInfo) => void;
+}
+
+/** What {@link LlmStreamHandlers.onRetry} is told. */
+export interface LlmRetryInfo {
+  /** The attempt that failed (1 for the first). */
+  attempt: number;
+  /** Attempts allowed in all. */
+  maxAttempts: number;
+  /** Wait before the next attempt, in milliseconds. */
+  delayMs: number;
+  /** Why the attempt failed. */
+  error: LlmError;
 }
 
 /** A model provider. */
@@ -88,11 +105,18 @@ export class LlmError extends Error {
   readonly kind: LlmErrorKind;
   /** The provider's HTTP status, when it answered. */
   readonly status: number | undefined;
+  /** Attempts made before giving up (1 when the failure was not retried). */
+  readonly attempts: number;
 
-  constructor(kind: LlmErrorKind, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(
+    kind: LlmErrorKind,
+    message: string,
+    options: { status?: number; cause?: unknown; attempts?: number } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.kind = kind;
     this.status = options.status;
+    this.attempts = options.attempts ?? 1;
   }
 }
 

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import OpenAI, { AzureOpenAI } from 'openai';
 import type {
   ChatCompletionChunk,
+  ChatCompletionCreateParamsStreaming,
   ChatCompletionFunctionTool,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { Logger } from '../logger';
-import { redactText, silentLogger } from '../logger';
+import type { LlmClientOptions, LlmCallSettings, AttemptResult } from './llm-call';
+import { callSettings, runLlmCall, sdkLogger } from './llm-call';
 import type {
   LlmClient,
-  LlmErrorKind,
   LlmMessage,
   LlmRequest,
   LlmResponse,
@@ -19,87 +19,115 @@ import type {
 } from './llm-client';
 import { LlmError } from './llm-client';
 import type { LlmRoute } from './llm-route';
+import { priceOf } from './pricing';
+import type { AttemptControl } from './retry';
+import type { TokenCounts } from './usage';
+import { ZERO_TOKENS } from './usage';
+
+export { toLlmError } from './llm-errors';
 
 /** How to build an {@link OpenAiLlmClient}. */
-export interface OpenAiLlmClientOptions {
-  /** Retries of the SDK for connection errors, 408, 409, 429 and 5xx (default 2). */
-  maxRetries?: number;
-  /** Per-request timeout in milliseconds (default 10 minutes, the SDK's). */
-  timeoutMs?: number;
-  /** Where the SDK's own warnings go. */
-  logger?: Logger;
-}
+export type OpenAiLlmClientOptions = LlmClientOptions;
 
 /**
- * Calls an OpenAI Chat Completions endpoint (OpenAI itself or any compatible server) with the
- * official SDK, streaming, and assembles text and tool calls from the deltas.
+ * Calls an OpenAI Chat Completions endpoint (OpenAI itself, an Azure OpenAI deployment, or any
+ * compatible server) with the official SDK, streaming, and assembles text, tool calls and usage
+ * from the deltas. Retries are ours (see {@link runLlmCall}); the SDK's are off.
  */
 export class OpenAiLlmClient implements LlmClient {
   readonly #client: OpenAI;
-  readonly #model: string;
-  readonly #apiKey: string | undefined;
+  readonly #route: LlmRoute;
+  readonly #settings: LlmCallSettings;
 
   constructor(route: LlmRoute, options: OpenAiLlmClientOptions = {}) {
-    const logger = options.logger ?? silentLogger;
-    this.#model = route.model;
-    this.#apiKey = route.apiKey;
-    // Everything is passed explicitly so the SDK never falls back to OPENAI_* variables.
-    this.#client = new OpenAI({
-      // The SDK insists on a key; a keyless server gets a placeholder that is never sent (below).
-      apiKey: route.apiKey ?? 'no-key',
-      baseURL: route.baseUrl ?? 'https://api.openai.com/v1',
-      organization: null,
-      project: null,
-      maxRetries: options.maxRetries ?? 2,
-      ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
-      // A keyless compatible server (a local model) gets no Authorization header at all.
-      ...(route.apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
-      logLevel: 'warn',
-      logger: {
-        debug: (message: string) => {
-          logger.debug(message);
-        },
-        info: (message: string) => {
-          logger.info(message);
-        },
-        warn: (message: string) => {
-          logger.warn(message);
-        },
-        error: (message: string) => {
-          logger.error(message);
-        },
-      },
+    this.#route = route;
+    this.#settings = callSettings(options, {
+      secrets: route.apiKey === undefined ? [] : [route.apiKey],
+      price: priceOf(route.model, route.pricing),
+      model: `${route.provider}/${route.model}`,
     });
+    this.#client = buildSdkClient(route, this.#settings);
   }
 
-  async complete(
-    request: LlmRequest,
-    signal: AbortSignal,
-    handlers: LlmStreamHandlers = {},
-  ): Promise<LlmResponse> {
-    try {
-      const stream = await this.#client.chat.completions.create(
-        {
-          model: this.#model,
-          messages: request.messages.map(toOpenAiMessage),
-          ...(request.tools.length > 0 ? { tools: request.tools.map(toOpenAiTool) } : {}),
-          stream: true,
-        },
-        { signal },
-      );
-      const accumulator = new CompletionAccumulator();
-      for await (const chunk of stream) accumulator.add(chunk, handlers);
-      return accumulator.result();
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw toLlmError(error, this.#apiKey);
+  complete(request: LlmRequest, signal: AbortSignal, handlers: LlmStreamHandlers = {}): Promise<LlmResponse> {
+    const params = this.#params(request);
+    return runLlmCall(this.#settings, signal, handlers, (control) => this.#attempt(params, control, handlers));
+  }
+
+  async #attempt(
+    params: ChatCompletionCreateParamsStreaming,
+    control: AttemptControl,
+    handlers: LlmStreamHandlers,
+  ): Promise<AttemptResult> {
+    const stream = await this.#client.chat.completions.create(params, { signal: control.signal });
+    const accumulator = new CompletionAccumulator();
+    for await (const chunk of stream) {
+      control.touch();
+      accumulator.add(chunk, handlers);
     }
+    return accumulator.result();
+  }
+
+  #params(request: LlmRequest): ChatCompletionCreateParamsStreaming {
+    const route = this.#route;
+    const maxTokens = route.maxOutputTokens;
+    return {
+      model: route.model,
+      messages: request.messages.map(toOpenAiMessage),
+      ...(request.tools.length > 0 ? { tools: request.tools.map(toOpenAiTool) } : {}),
+      ...(route.temperature === undefined ? {} : { temperature: route.temperature }),
+      ...(maxTokens === undefined ? {} : maxTokensParam(route.provider, maxTokens)),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
   }
 }
 
-/** The {@link LlmClient} of a route, with the SDK's retries. */
+/**
+ * o-series models on OpenAI accept only `max_completion_tokens`; older Azure API versions and
+ * local servers (Ollama, LM Studio) know only `max_tokens`, deprecated by OpenAI but still theirs.
+ */
+function maxTokensParam(
+  provider: LlmRoute['provider'],
+  maxTokens: number,
+): Pick<ChatCompletionCreateParamsStreaming, 'max_completion_tokens' | 'max_tokens'> {
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  return provider === 'openai' ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens };
+}
+
+/** The {@link LlmClient} of an OpenAI-style route, with our retries. */
 export function createOpenAiLlmClient(route: LlmRoute, options: OpenAiLlmClientOptions = {}): LlmClient {
   return new OpenAiLlmClient(route, options);
+}
+
+function buildSdkClient(route: LlmRoute, settings: LlmCallSettings): OpenAI {
+  // Everything is passed explicitly so the SDK never falls back to OPENAI_* / AZURE_* variables.
+  const common = {
+    organization: null,
+    project: null,
+    maxRetries: 0,
+    timeout: settings.idleTimeoutMs,
+    logLevel: 'warn' as const,
+    logger: sdkLogger(settings.logger),
+  };
+  if (route.provider === 'azure') {
+    return new AzureOpenAI({
+      ...common,
+      baseURL: null,
+      endpoint: route.baseUrl,
+      apiKey: route.apiKey,
+      apiVersion: route.apiVersion,
+      deployment: route.deployment ?? route.model,
+    });
+  }
+  return new OpenAI({
+    ...common,
+    // The SDK insists on a key; a keyless server gets a placeholder that is never sent (below).
+    apiKey: route.apiKey ?? 'no-key',
+    baseURL: route.baseUrl ?? 'https://api.openai.com/v1',
+    // A keyless compatible server (a local model) gets no Authorization header at all.
+    ...(route.apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
+  });
 }
 
 function toOpenAiMessage(message: LlmMessage): ChatCompletionMessageParam {
@@ -133,13 +161,22 @@ function toOpenAiTool(tool: LlmToolDefinition): ChatCompletionFunctionTool {
   };
 }
 
-/** Assembles streamed deltas: text in order, tool calls by `index` (id and name first, arguments in pieces). */
+/** Reasoning text some compatible servers stream beside the content (vLLM, DeepSeek, Ollama). */
+function reasoningOf(delta: object): string | undefined {
+  const record = delta as { reasoning_content?: unknown; reasoning?: unknown };
+  const value = record.reasoning_content ?? record.reasoning;
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Assembles streamed deltas: text in order, tool calls by `index` (id and name first, arguments in pieces), usage last. */
 export class CompletionAccumulator {
   #text = '';
   readonly #calls = new Map<number, { id: string; name: string; arguments: string }>();
   #finishReason: string | undefined;
+  #tokens: TokenCounts = ZERO_TOKENS;
 
   add(chunk: ChatCompletionChunk, handlers: LlmStreamHandlers = {}): void {
+    if (chunk.usage) this.#tokens = tokensOf(chunk.usage);
     const choice = chunk.choices[0];
     if (choice === undefined) return;
     const delta = choice.delta;
@@ -147,6 +184,8 @@ export class CompletionAccumulator {
       this.#text += delta.content;
       handlers.onTextDelta?.(delta.content);
     }
+    const reasoning = reasoningOf(delta);
+    if (reasoning !== undefined) handlers.onReasoningDelta?.(reasoning);
     for (const part of delta.tool_calls ?? []) {
       const call = this.#calls.get(part.index) ?? { id: '', name: '', arguments: '' };
       if (part.id) call.id = part.id;
@@ -157,72 +196,29 @@ export class CompletionAccumulator {
     if (choice.finish_reason) this.#finishReason = choice.finish_reason;
   }
 
-  result(): LlmResponse {
+  result(): AttemptResult {
     const toolCalls: LlmToolCall[] = [...this.#calls.entries()]
       .sort(([a], [b]) => a - b)
       .map(([, call]) => ({ ...call, id: call.id || `call_${randomUUID()}` }));
     if (toolCalls.some((call) => call.name === '')) {
-      throw new LlmError(
-        'invalid_response',
-        'The model provider streamed a tool call without a function name.',
-      );
+      throw new LlmError('invalid_response', 'The model provider streamed a tool call without a function name.');
     }
     return {
       text: this.#text,
       toolCalls,
       ...(this.#finishReason === undefined ? {} : { finishReason: this.#finishReason }),
+      tokens: this.#tokens,
     };
   }
 }
 
-function kindOfStatus(status: number): LlmErrorKind {
-  if (status === 401 || status === 403) return 'authentication';
-  if (status === 429) return 'rate_limit';
-  if (status >= 500) return 'provider';
-  return 'bad_request';
-}
-
-const KIND_LABEL: Record<LlmErrorKind, string> = {
-  authentication: 'authentication failed; check the API key',
-  rate_limit: 'rate limited or out of quota',
-  bad_request: 'the request was refused',
-  provider: 'the provider failed',
-  connection: 'could not connect',
-  timeout: 'timed out',
-  invalid_response: 'invalid response',
-  missing_api_key: 'no API key',
-};
-
-function providerMessage(error: { error: unknown; message: string }): string {
-  const body = error.error;
-  const text =
-    typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string'
-      ? body.message
-      : error.message;
-  return redactText(text).slice(0, 500);
-}
-
-/** Maps an SDK error to an {@link LlmError} whose message never contains the key. */
-export function toLlmError(error: unknown, apiKey?: string): LlmError {
-  const scrub = (text: string): string => (apiKey ? text.split(apiKey).join('[redacted]') : text);
-  if (error instanceof LlmError) return error;
-  if (error instanceof APIConnectionTimeoutError) {
-    return new LlmError('timeout', 'The model provider did not answer in time (timed out).', {
-      cause: error,
-    });
-  }
-  if (error instanceof APIConnectionError) {
-    return new LlmError(
-      'connection',
-      scrub(`Could not connect to the model provider: ${redactText(error.message)}`),
-      { cause: error },
-    );
-  }
-  if (error instanceof APIError && typeof error.status === 'number') {
-    const kind = kindOfStatus(error.status);
-    const message = `The model provider answered HTTP ${error.status} (${KIND_LABEL[kind]}): ${providerMessage(error)}`;
-    return new LlmError(kind, scrub(message), { status: error.status, cause: error });
-  }
-  const text = error instanceof Error ? error.message : String(error);
-  return new LlmError('provider', scrub(`The model provider failed: ${redactText(text)}`), { cause: error });
+/** OpenAI counts cached tokens inside `prompt_tokens`; ours are split. */
+function tokensOf(usage: NonNullable<ChatCompletionChunk['usage']>): TokenCounts {
+  const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
+  return {
+    inputTokens: Math.max(0, usage.prompt_tokens - cached),
+    outputTokens: usage.completion_tokens,
+    cacheReadTokens: cached,
+    cacheWriteTokens: 0,
+  };
 }

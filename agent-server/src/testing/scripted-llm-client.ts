@@ -1,5 +1,7 @@
+import type { LlmUsage } from '@handoff/protocol';
 import type { LlmClient, LlmErrorKind, LlmRequest, LlmResponse, LlmStreamHandlers } from '../llm/llm-client';
 import { LlmError } from '../llm/llm-client';
+import { ZERO_USAGE } from '../llm/usage';
 
 /** One scripted tool call; `arguments` is JSON-encoded when it is an object. */
 export interface ScriptedToolCall {
@@ -11,7 +13,8 @@ export interface ScriptedToolCall {
 
 /** One scripted answer of a {@link ScriptedLlmClient}. */
 export type ScriptedLlmStep =
-  | { text?: string; toolCalls?: ScriptedToolCall[] }
+  /** An answer; `usage` fields not given are 0 (so a step costs nothing unless it says so). */
+  | { text?: string; toolCalls?: ScriptedToolCall[]; reasoning?: string; usage?: Partial<LlmUsage> }
   | { error: { kind?: LlmErrorKind; message: string; status?: number } }
   /** Never answers; rejects with the abort reason once the call's signal aborts. */
   | { waitForAbort: true };
@@ -52,13 +55,19 @@ export class ScriptedLlmClient implements LlmClient {
       return Promise.reject(new LlmError(kind, message, status === undefined ? {} : { status }));
     }
     const text = step.text ?? '';
+    if (step.reasoning !== undefined && step.reasoning !== '') handlers.onReasoningDelta?.(step.reasoning);
     if (text !== '') handlers.onTextDelta?.(text);
     const toolCalls = (step.toolCalls ?? []).map((call, index) => ({
       id: call.id ?? `call_${this.#calls}_${index}`,
       name: call.name,
       arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
     }));
-    return Promise.resolve({ text, toolCalls, finishReason: toolCalls.length > 0 ? 'tool_calls' : 'stop' });
+    return Promise.resolve({
+      text,
+      toolCalls,
+      finishReason: toolCalls.length > 0 ? 'tool_calls' : 'stop',
+      usage: { ...ZERO_USAGE, ...step.usage },
+    });
   }
 }
 

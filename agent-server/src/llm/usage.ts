@@ -1,0 +1,40 @@
+import type { LlmUsage } from '@handoff/protocol';
+
+/** No tokens, no cost, no time: the start of every running total. */
+export const ZERO_USAGE: LlmUsage = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd: 0,
+  latencyMs: 0,
+});
+
+/** The sum of two usages, field by field (for per-conversation totals). */
+export function addUsage(a: LlmUsage, b: LlmUsage): LlmUsage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    costUsd: a.costUsd + b.costUsd,
+    latencyMs: a.latencyMs + b.latencyMs,
+  };
+}
+
+/** Token counts of one call as a provider reported them, before pricing. */
+export interface TokenCounts {
+  /** Prompt tokens neither read from nor written to the cache. */
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+/** No tokens. */
+export const ZERO_TOKENS: TokenCounts = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+});
