@@ -1,4 +1,12 @@
-import type { AgentState, Event, EventDraft } from '@handoff/protocol';
+import type {
+  AgentState,
+  ConfirmationPolicy,
+  ErrorCode,
+  Event,
+  EventDraft,
+  LlmConfig,
+  StreamDeltaFrame,
+} from '@handoff/protocol';
 import type { LlmClient, LlmToolDefinition } from '../llm/llm-client';
 import type { Logger } from '../logger';
 import type { SandboxClient } from '../sandbox/sandbox-client';
@@ -11,11 +19,18 @@ export interface ConversationEvents {
   append(draft: EventDraft): Promise<Event>;
 }
 
+/** What the loop needs to know about the model. */
+export type AgentLlmInfo = Pick<
+  LlmConfig,
+  'model' | 'contextWindow' | 'nativeToolCalling' | 'maxOutputTokens'
+>;
+
 /** Everything one run of the agent needs. */
 export interface AgentRunContext {
   events: ConversationEvents;
   llm: LlmClient;
   sandbox: SandboxClient;
+  /** The base system prompt; the loop adds the repository instructions (and, without native tool calling, the tools). */
   systemPrompt: string;
   /** The tools offered to the model. */
   tools: readonly LlmToolDefinition[];
@@ -24,6 +39,18 @@ export interface AgentRunContext {
   /** Aborts the LLM call and the sandbox call in flight (the user interrupted). */
   signal: AbortSignal;
   logger: Logger;
+  /** Absolute path of the workspace folder, where `AGENTS.md` and `.openhands/microagents/` are read. */
+  workspace: string;
+  /** The model: its name (for usage events), context window and tool-calling mode. */
+  llmConfig: AgentLlmInfo;
+  /** Secret values by name: exported into the shell, masked in every event and prompt. */
+  secrets: Readonly<Record<string, string>>;
+  /** The confirmation policy, read live before each action. */
+  getConfirmationPolicy(): ConfirmationPolicy;
+  /** Dollars the conversation may spend on the LLM; no limit when absent. */
+  maxBudgetUsd?: number;
+  /** Receives the model's text and reasoning while it streams (secrets masked). */
+  onStreamDelta?: (frame: StreamDeltaFrame) => void;
 }
 
 /** How a run ended. */
@@ -57,4 +84,20 @@ export function emitState(events: ConversationEvents, state: AgentState, reason?
     state,
     ...(reason === undefined ? {} : { reason }),
   });
+}
+
+/**
+ * Ends a run on purpose (budget spent, stuck, context window exceeded): recorded as an error
+ * event with `code`, then the state `state`.
+ */
+export class AgentStop extends Error {
+  override readonly name = 'AgentStop';
+  readonly code: ErrorCode;
+  readonly state: 'error' | 'stuck';
+
+  constructor(code: ErrorCode, message: string, state: 'error' | 'stuck' = 'error') {
+    super(message);
+    this.code = code;
+    this.state = state;
+  }
 }

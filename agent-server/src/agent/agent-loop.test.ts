@@ -43,25 +43,35 @@ async function run(steps: ScriptedLlmStep[], options: RunOptions = {}) {
     maxIterations: options.maxIterations ?? 100,
     signal: controller.signal,
     logger: silentLogger,
+    workspace: dir,
+    llmConfig: { model: 'openai/gpt-4o' },
+    secrets: {},
+    getConfirmationPolicy: () => ({ type: 'never' }),
   });
-  return { result, events: log.all(), llm, sandbox };
+  // Every LLM call adds a usage event; these tests look at the others.
+  return { result, events: log.all().filter((e) => e.type !== 'llm_usage'), all: log.all(), llm, sandbox };
 }
 
+/** The events' kinds, without the usage events every LLM call adds. */
 function shape(events: readonly Event[]): string[] {
-  return events.map((e) => {
-    switch (e.type) {
-      case 'message':
-        return `${e.source}:message`;
-      case 'action':
-        return `action:${e.action.type}`;
-      case 'observation':
-        return `observation:${e.observation.type}`;
-      case 'agent_state_changed':
-        return `state:${e.state}`;
-      case 'error':
-        return `error:${e.error.code}`;
-    }
-  });
+  return events
+    .filter((e) => e.type !== 'llm_usage')
+    .map((e) => {
+      switch (e.type) {
+        case 'message':
+          return `${e.source}:message`;
+        case 'action':
+          return `action:${e.action.type}`;
+        case 'observation':
+          return `observation:${e.observation.type}`;
+        case 'agent_state_changed':
+          return `state:${e.state}`;
+        case 'error':
+          return `error:${e.error.code}`;
+        default:
+          return e.type;
+      }
+    });
 }
 
 const echo = { name: 'execute_bash', arguments: { command: 'echo hello', security_risk: 'LOW' } };
@@ -106,13 +116,15 @@ describe('runAgent', () => {
     expect(llm.requests[0]?.tools.map((t) => t.name)).toEqual([
       'execute_bash',
       'str_replace_editor',
+      'think',
+      'task_tracker',
       'finish',
     ]);
     const second = llm.requests[1]?.messages ?? [];
     expect(second.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
     expect(second[2]).toMatchObject({
       content: 'I will echo.',
-      toolCalls: [{ name: 'execute_bash', arguments: '{"command":"echo hello"}' }],
+      toolCalls: [{ name: 'execute_bash', arguments: '{"command":"echo hello","security_risk":"LOW"}' }],
     });
     expect(second[3]).toMatchObject({
       content:
@@ -224,7 +236,7 @@ describe('runAgent', () => {
     expect(
       assistant?.role === 'assistant' && assistant.toolCalls.map((c) => JSON.parse(c.arguments) as unknown),
     ).toEqual([
-      { command: 'create', path: '/workspace/a.txt', file_text: 'one\n' },
+      { command: 'create', path: '/workspace/a.txt', file_text: 'one\n', security_risk: 'LOW' },
       { command: 'str_replace', path: '/workspace/a.txt', old_str: 'one', new_str: 'two' },
     ]);
     expect(prompt.slice(3).map((m) => m.content)).toEqual([

@@ -1,6 +1,7 @@
-import type { Action, ActionEvent, Event, MessageEvent, ObservationEvent } from '@handoff/protocol';
+import type { Action, ActionEvent, MessageEvent, ObservationEvent } from '@handoff/protocol';
 import type { LlmMessage, LlmToolCall } from '../llm/llm-client';
 import { toolArgumentsOf, toolOutput } from '../tools/tools';
+import type { ContextItem, HistoryItem } from './view';
 
 /** What the model reads as the result of `finish` (it has no observation of its own). */
 export const FINISH_TOOL_RESULT = 'Finished.';
@@ -15,7 +16,7 @@ type AssistantMessage = Extract<LlmMessage, { role: 'assistant' }>;
  * the providers insist on: every tool call is answered before the next non-tool message, so a
  * user message that arrived while commands ran is placed after their results.
  */
-export function eventsToMessages(events: readonly Event[]): LlmMessage[] {
+export function eventsToMessages(events: readonly HistoryItem[]): LlmMessage[] {
   return new HistoryBuilder().build(events);
 }
 
@@ -29,13 +30,13 @@ class HistoryBuilder {
   #lastWasToolCall = false;
   #finishMessage: string | undefined;
 
-  build(events: readonly Event[]): LlmMessage[] {
+  build(events: readonly HistoryItem[]): LlmMessage[] {
     for (const event of events) {
       const wasToolCall = this.#lastWasToolCall;
       this.#lastWasToolCall = false;
       if (event.type === 'action') this.#action(event, wasToolCall);
       else if (event.type === 'observation') this.#observation(event, wasToolCall);
-      else if (event.type === 'message') this.#message(event);
+      else if (event.type === 'message' || event.type === 'context') this.#message(event);
     }
     this.#answerPending(NOT_EXECUTED_TOOL_RESULT);
     this.#flushDeferred();
@@ -58,7 +59,8 @@ class HistoryBuilder {
     const call: LlmToolCall = {
       id: event.toolCallId,
       name: event.toolName,
-      arguments: toolArgumentsOf(event.action),
+      // What the model sent, verbatim: a re-serialized call can differ from what it was trained to continue.
+      arguments: event.toolArguments ?? toolArgumentsOf(event.action),
     };
     this.#assistantFor(event.thought, joinOpen).toolCalls.push(call);
     this.#lastWasToolCall = true;
@@ -84,15 +86,20 @@ class HistoryBuilder {
     if (this.#pending.size === 0) this.#flushDeferred();
   }
 
-  #message(event: MessageEvent): void {
-    if (event.source === 'agent' && this.#finishMessage !== undefined && this.#finishMessage === event.text) {
+  #message(event: MessageEvent | ContextItem): void {
+    if (
+      event.type === 'message' &&
+      event.source === 'agent' &&
+      this.#finishMessage !== undefined &&
+      this.#finishMessage === event.text
+    ) {
       // The message `finish` produced is already in the transcript as the call's argument.
       this.#finishMessage = undefined;
       return;
     }
     this.#finishMessage = undefined;
     const message: LlmMessage =
-      event.source === 'user'
+      event.type === 'context' || event.source === 'user'
         ? { role: 'user', content: event.text }
         : { role: 'assistant', content: event.text, toolCalls: [] };
     if (this.#pending.size > 0) {

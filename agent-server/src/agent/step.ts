@@ -1,47 +1,115 @@
 import { randomUUID } from 'node:crypto';
-import type { ActionEvent, FinishAction } from '@handoff/protocol';
+import type { ActionEvent } from '@handoff/protocol';
 import type { LlmResponse, LlmToolCall } from '../llm/llm-client';
-import { executeInSandbox } from '../sandbox/execute-in-sandbox';
+import { LlmError } from '../llm/llm-client';
+import type { ParsedToolCall } from '../tools/tools';
 import { parseToolCall } from '../tools/tools';
-import type { AgentRunContext } from './agent-context';
-import { emit } from './agent-context';
-import { eventsToMessages } from './history';
+import { AgentStop, emit } from './agent-context';
+import type { AgentRun } from './agent-run';
+import type { Prompt } from './build-prompt';
+import { buildPrompt, usesTextToolCalls } from './build-prompt';
+import { callModel, checkBudget } from './call-model';
+import { condense, nearsContextWindow } from './condenser';
+import { needsConfirmation } from './confirmation';
+import { executeActions } from './execute-actions';
+import { detectStuck } from './stuck-detector';
+import { parseTextToolCall } from './text-tool-calling';
 
-/** Said to the model for a call that came after `finish` in the same response. */
-export const AFTER_FINISH_MESSAGE =
-  'This action was not executed because `finish` was called before it in the same response.';
+export { AFTER_FINISH_MESSAGE } from './execute-actions';
 
 /** How one step ended: keep going, or stop in a state that waits for the user. */
 export interface StepResult {
-  outcome: 'continue' | 'awaiting_user_input' | 'finished';
+  outcome: 'continue' | 'awaiting_user_input' | 'awaiting_confirmation' | 'finished';
   /** The highest `seq` the model saw in this step's prompt. */
   promptSeq: number;
 }
 
+/** Said when the history does not fit even after condensing. */
+export const CONTEXT_WINDOW_EXCEEDED_MESSAGE =
+  'The conversation no longer fits the model’s context window, even after condensing its history. Start a new conversation, or use a model with a larger context window.';
+
 /**
- * One CodeAct step: call the model with the whole history, then either record its reply (it
- * waits for the user) or record and run its tool calls in order. `finish` ends the task with
- * the agent's final message.
+ * One CodeAct step: stop if the budget is spent or the agent is stuck; condense when the prompt
+ * nears the context window; call the model; then record its reply (it waits for the user) or
+ * record its tool calls, wait for confirmation when the policy asks, and run them. `finish`
+ * ends the task with the agent's final message.
  */
-export async function runStep(ctx: AgentRunContext): Promise<StepResult> {
-  const history = ctx.events.all();
-  const promptSeq = history[history.length - 1]?.seq ?? 0;
-  const response = await ctx.llm.complete(
-    {
-      messages: [{ role: 'system', content: ctx.systemPrompt }, ...eventsToMessages(history)],
-      tools: [...ctx.tools],
-    },
-    ctx.signal,
-  );
-  if (response.toolCalls.length === 0) {
-    await emit(ctx.events, { type: 'message', source: 'agent', text: response.text });
+export async function runStep(run: AgentRun): Promise<StepResult> {
+  checkBudget(run);
+  const stuck = detectStuck(run.ctx.events.all());
+  if (stuck !== undefined) throw new AgentStop('agent_stuck', stuck.reason, 'stuck');
+  let prompt = buildPrompt(run);
+  if (nearsContextWindow(run, prompt.estimatedTokens) && (await condense(run, 'context_limit'))) {
+    checkBudget(run);
+    prompt = buildPrompt(run);
+  }
+  const { response, promptSeq } = await completeStep(run, prompt);
+  const calls = toolCallsOf(run, response);
+  if (calls.length === 0) {
+    await emit(run.events, { type: 'message', source: 'agent', text: response.text });
     return { outcome: 'awaiting_user_input', promptSeq };
   }
-  const actions = await recordToolCalls(ctx, response);
-  const finish = await executeActions(ctx, actions);
+  const actions = await recordToolCalls(run, thoughtOf(run, response), calls);
+  if (needsConfirmation(run.ctx.getConfirmationPolicy(), actions))
+    return { outcome: 'awaiting_confirmation', promptSeq };
+  const finish = await executeActions(run, actions);
   if (finish === undefined) return { outcome: 'continue', promptSeq };
-  await emit(ctx.events, { type: 'message', source: 'agent', text: finish.message });
+  await emit(run.events, { type: 'message', source: 'agent', text: finish.message });
   return { outcome: 'finished', promptSeq };
+}
+
+/**
+ * Calls the model; a context-overflow error condenses the history and tries once more
+ * instead of failing (OpenHands' `CondensationRequest`).
+ */
+async function completeStep(
+  run: AgentRun,
+  prompt: Prompt,
+): Promise<{ response: LlmResponse; promptSeq: number }> {
+  try {
+    return { response: await callModel(run, prompt.request, 'step'), promptSeq: prompt.promptSeq };
+  } catch (error) {
+    if (!isContextOverflow(error)) throw error;
+    run.ctx.logger.info('The prompt overflowed the context window; condensing', { error });
+  }
+  if (!(await condense(run, 'context_overflow_error')))
+    throw new AgentStop('context_window_exceeded', CONTEXT_WINDOW_EXCEEDED_MESSAGE);
+  checkBudget(run);
+  const retry = buildPrompt(run);
+  try {
+    return { response: await callModel(run, retry.request, 'step'), promptSeq: retry.promptSeq };
+  } catch (error) {
+    if (isContextOverflow(error))
+      throw new AgentStop('context_window_exceeded', CONTEXT_WINDOW_EXCEEDED_MESSAGE);
+    throw error;
+  }
+}
+
+function isContextOverflow(error: unknown): boolean {
+  return error instanceof LlmError && error.kind === 'context_overflow';
+}
+
+/** A call with its parse result. */
+interface ParsedCall {
+  call: LlmToolCall;
+  parsed: ParsedToolCall;
+}
+
+/** The response's calls: native ones, or the one written in the text format. */
+function toolCallsOf(run: AgentRun, response: LlmResponse): ParsedCall[] {
+  if (!usesTextToolCalls(run)) {
+    return withUniqueIds(response.toolCalls).map((call) => ({ call, parsed: parseToolCall(call) }));
+  }
+  const parsed = parseTextToolCall(response.text, run.ctx.tools, `toolu_${randomUUID()}`);
+  if (parsed.call === undefined) return [];
+  if (parsed.call.ok) return [{ call: parsed.call.call, parsed: parseToolCall(parsed.call.call) }];
+  const call = { id: `toolu_${randomUUID()}`, name: parsed.call.name, arguments: '{}' };
+  return [{ call, parsed: { ok: false, message: parsed.call.message } }];
+}
+
+/** The text that goes with the calls: in the text format, only what came before the call. */
+function thoughtOf(run: AgentRun, response: LlmResponse): string {
+  return usesTextToolCalls(run) ? parseTextToolCall(response.text, [], '').text : response.text;
 }
 
 /** Gives every call an id unique within the response; some compatible servers repeat or omit them. */
@@ -55,26 +123,39 @@ function withUniqueIds(calls: readonly LlmToolCall[]): LlmToolCall[] {
 }
 
 /**
- * Records the response's tool calls in order: a valid call becomes an action event (the first
- * one carries the assistant text as its thought), a refused one becomes a `tool_error`
- * observation at once. When no call is valid, the assistant text is kept as an agent message.
+ * Records the calls in order: a valid call becomes an action event with the model's raw
+ * arguments and its `security_risk` (the first one carries the assistant text as its thought),
+ * a refused one becomes a `tool_error` observation at once. When no call is valid, the
+ * assistant text is kept as an agent message.
  */
-async function recordToolCalls(ctx: AgentRunContext, response: LlmResponse): Promise<ActionEvent[]> {
-  const calls = withUniqueIds(response.toolCalls).map((call) => ({ call, parsed: parseToolCall(call) }));
-  if (!calls.some(({ parsed }) => parsed.ok) && response.text.trim() !== '') {
-    await emit(ctx.events, { type: 'message', source: 'agent', text: response.text });
+async function recordToolCalls(
+  run: AgentRun,
+  text: string,
+  calls: readonly ParsedCall[],
+): Promise<ActionEvent[]> {
+  if (!calls.some(({ parsed }) => parsed.ok) && text.trim() !== '') {
+    await emit(run.events, { type: 'message', source: 'agent', text });
   }
-  let thought = response.text;
+  let thought = text;
   const actions: ActionEvent[] = [];
   for (const { call, parsed } of calls) {
     const ids = { actionId: randomUUID(), toolName: call.name, toolCallId: call.id };
     if (parsed.ok) {
+      const { action, securityRisk } = parsed;
       actions.push(
-        await emit(ctx.events, { type: 'action', source: 'agent', ...ids, thought, action: parsed.action }),
+        await emit(run.events, {
+          type: 'action',
+          source: 'agent',
+          ...ids,
+          thought,
+          action,
+          toolArguments: call.arguments,
+          securityRisk,
+        }),
       );
       thought = '';
     } else {
-      await emit(ctx.events, {
+      await emit(run.events, {
         type: 'observation',
         source: 'environment',
         ...ids,
@@ -83,34 +164,4 @@ async function recordToolCalls(ctx: AgentRunContext, response: LlmResponse): Pro
     }
   }
   return actions;
-}
-
-/**
- * Runs the recorded actions in order: `finish` is the agent server's, every other action goes
- * to the sandbox. Returns the `finish` action when there was one.
- */
-async function executeActions(
-  ctx: AgentRunContext,
-  actions: readonly ActionEvent[],
-): Promise<FinishAction | undefined> {
-  let finish: FinishAction | undefined;
-  for (const event of actions) {
-    ctx.signal.throwIfAborted();
-    const ids = { actionId: event.actionId, toolName: event.toolName, toolCallId: event.toolCallId };
-    if (event.action.type === 'finish') {
-      finish ??= event.action;
-      continue;
-    }
-    const observation =
-      finish === undefined
-        ? await executeInSandbox(event.action, {
-            sandbox: ctx.sandbox,
-            signal: ctx.signal,
-            requestId: event.actionId,
-            logger: ctx.logger,
-          })
-        : { type: 'tool_error' as const, message: AFTER_FINISH_MESSAGE };
-    await emit(ctx.events, { type: 'observation', source: 'environment', ...ids, observation });
-  }
-  return finish;
 }

@@ -1,0 +1,99 @@
+/**
+ * @module Masks secret values in everything the agent stores or sends to the model, with
+ * OpenHands' placeholder (`mask_secrets_in_output`). A shell session's output can arrive in
+ * pieces (a command that hit the soft timeout goes on printing into the next call), so a
+ * secret may be cut in two: the masker holds back the end of a piece that could be the start
+ * of a secret and puts it in front of the session's next piece.
+ */
+
+/** What a secret value becomes (OpenHands' wording). */
+export const SECRET_PLACEHOLDER = '<secret-hidden>';
+
+/** Replaces every secret value in text; keeps, per stream, a held-back possible secret prefix. */
+export class SecretMasker {
+  /** Longest first, so a secret that contains another is masked whole. */
+  readonly #values: readonly string[];
+  readonly #held = new Map<string, string>();
+
+  constructor(secrets: Readonly<Record<string, string>>) {
+    this.#values = [...new Set(Object.values(secrets).filter((value) => value !== ''))].sort(
+      (a, b) => b.length - a.length,
+    );
+  }
+
+  /** Whether there is anything to mask. */
+  get active(): boolean {
+    return this.#values.length > 0;
+  }
+
+  /** `text` with every secret value replaced by {@link SECRET_PLACEHOLDER}. */
+  mask(text: string): string {
+    let masked = text;
+    for (const value of this.#values) {
+      if (masked.includes(value)) masked = masked.split(value).join(SECRET_PLACEHOLDER);
+    }
+    return masked;
+  }
+
+  /**
+   * Masks the next piece of a stream (a shell session's output, a streamed response). The text
+   * held back from the previous piece goes in front. When the stream `continues`, a trailing
+   * part that is the start of a secret is held back for the next piece instead of returned;
+   * otherwise everything is returned (a secret cannot complete any more).
+   */
+  maskPiece(stream: string, text: string, continues: boolean): string {
+    const combined = (this.#held.get(stream) ?? '') + text;
+    this.#held.delete(stream);
+    const masked = this.mask(combined);
+    if (!continues) return masked;
+    const keep = this.#partialSecretSuffix(masked);
+    if (keep === 0) return masked;
+    this.#held.set(stream, masked.slice(-keep));
+    return masked.slice(0, -keep);
+  }
+
+  /** The text held back for `stream` (for tests and diagnostics). */
+  heldBack(stream: string): string {
+    return this.#held.get(stream) ?? '';
+  }
+
+  /** Length of the longest end of `text` that is a proper start of some secret. */
+  #partialSecretSuffix(text: string): number {
+    const longest = Math.min(text.length, (this.#values[0]?.length ?? 1) - 1);
+    for (let length = longest; length > 0; length -= 1) {
+      const tail = text.slice(-length);
+      if (this.#values.some((value) => value.length > length && value.startsWith(tail))) return length;
+    }
+    return 0;
+  }
+}
+
+/** `value` with every string inside it (deeply) masked; other values as they are. */
+export function maskStrings<T>(value: T, masker: SecretMasker): T {
+  if (!masker.active) return value;
+  return maskDeep(value, masker) as T;
+}
+
+function maskDeep(value: unknown, masker: SecretMasker): unknown {
+  if (typeof value === 'string') return masker.mask(value);
+  if (Array.isArray(value)) return value.map((item) => maskDeep(item, masker));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskDeep(item, masker)]));
+  }
+  return value;
+}
+
+const MASKERS = new WeakMap<object, SecretMasker>();
+
+/**
+ * The masker of a conversation: one per event log, so text held back at the end of one run is
+ * still put in front of the session's next output in the next run.
+ */
+export function maskerFor(owner: object, secrets: Readonly<Record<string, string>>): SecretMasker {
+  let masker = MASKERS.get(owner);
+  if (masker === undefined) {
+    masker = new SecretMasker(secrets);
+    MASKERS.set(owner, masker);
+  }
+  return masker;
+}
