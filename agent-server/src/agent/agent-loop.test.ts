@@ -68,7 +68,9 @@ function shape(events: readonly Event[]): string[] {
           return `state:${e.state}`;
         case 'error':
           return `error:${e.error.code}`;
-        default:
+        case 'llm_usage':
+        case 'condensation':
+        case 'confirmation':
           return e.type;
       }
     });
