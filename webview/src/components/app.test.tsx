@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { anAgentStateEvent } from '@handoff/protocol/testing';
+import { anActionEvent, anAgentStateEvent, anLlmUsageEvent } from '@handoff/protocol/testing';
 import { HostClient } from '../host/host-client';
 import { ChatStore } from '../state/chat-store';
 import { FakeHost, settle } from '../testing/fake-host';
@@ -42,5 +42,74 @@ describe('App', () => {
       host.notify('connection/status', { status: 'starting_sandbox' });
     });
     expect(html).toMatch(/<vscode-text-area[^>]*disabled=""/);
+  });
+
+  it('asks to accept or reject the actions awaiting confirmation, with a Reject that takes a reason', async () => {
+    const html = await renderWith((host) => {
+      host.notify('conversation/event', { event: anActionEvent({ seq: 1, actionId: 'a1' }) });
+      host.notify('conversation/event', {
+        event: anAgentStateEvent({ seq: 2, state: 'awaiting_confirmation' }),
+      });
+    });
+    expect(html).toContain('data-testid="confirmation-bar"');
+    expect(html).toContain('The agent wants to run 1 action.');
+    expect(html).toContain('data-testid="confirm-accept"');
+    expect(html).toMatch(/data-testid="confirm-reject"[^>]*>Reject</);
+    // The reason field appears once Reject is pressed.
+    expect(html).not.toContain('data-testid="confirm-reason"');
+    expect(html).not.toContain('data-testid="stuck-banner"');
+  });
+
+  it('says why a stuck agent stopped and that a message continues', async () => {
+    const html = await renderWith((host) => {
+      host.notify('conversation/event', { event: anAgentStateEvent({ seq: 1, state: 'stuck' }) });
+    });
+    expect(html).toContain('data-testid="stuck-banner"');
+    expect(html).toContain('stopped because it was repeating itself');
+    expect(html).toContain('Send a message to continue');
+    expect(html).not.toContain('data-testid="confirmation-bar"');
+  });
+
+  it('offers Pause while the agent runs and Resume once paused', async () => {
+    const running = await renderWith((host) => {
+      host.notify('conversation/event', { event: anAgentStateEvent({ seq: 1, state: 'running' }) });
+    });
+    expect(running).toContain('data-testid="composer-pause"');
+    expect(running).not.toContain('data-testid="composer-resume"');
+    const paused = await renderWith((host) => {
+      host.notify('conversation/event', { event: anAgentStateEvent({ seq: 1, state: 'paused' }) });
+    });
+    expect(paused).toContain('data-testid="composer-resume"');
+    expect(paused).not.toContain('data-testid="composer-pause"');
+    expect(paused).not.toContain('data-testid="composer-interrupt"');
+  });
+
+  it('shows the running LLM cost and tokens in the status line', async () => {
+    const total = {
+      inputTokens: 11_000,
+      outputTokens: 1_300,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd: 0.0123,
+      latencyMs: 1,
+    };
+    const before = await renderWith(() => undefined);
+    expect(before).not.toContain('data-testid="usage-total"');
+    const html = await renderWith((host) => {
+      host.notify('conversation/event', { event: anLlmUsageEvent({ seq: 1, total }) });
+    });
+    expect(html).toMatch(/data-testid="usage-total"[^>]*>\$0\.0123 · 12\.3k tokens</);
+  });
+
+  it('shows the streamed text until the event it announced arrives', async () => {
+    const streaming = await renderWith((host) => {
+      host.notify('conversation/streamDelta', { responseId: 'r1', kind: 'text', delta: 'Let me look' });
+    });
+    expect(streaming).toContain('Let me look');
+    const done = await renderWith((host) => {
+      host.notify('conversation/streamDelta', { responseId: 'r1', kind: 'text', delta: 'Let me look' });
+      host.notify('conversation/event', { event: anActionEvent({ seq: 1 }) });
+    });
+    expect(done).not.toContain('data-testid="streaming-message"');
   });
 });

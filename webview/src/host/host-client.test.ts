@@ -75,6 +75,40 @@ describe('HostClient', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('sends confirm, pause and resume and resolves with their empty results', async () => {
+    const host = new FakeHost({
+      'conversation/confirm': () => ({}),
+      'conversation/pause': () => ({}),
+      'conversation/resume': () => ({}),
+    });
+    const { client } = setup(host);
+    await expect(client.request('conversation/confirm', { accept: false, reason: 'why' })).resolves.toEqual(
+      {},
+    );
+    await expect(client.request('conversation/pause', {})).resolves.toEqual({});
+    await expect(client.request('conversation/resume', {})).resolves.toEqual({});
+    expect(host.requests).toEqual([
+      ['conversation/confirm', { accept: false, reason: 'why' }],
+      ['conversation/pause', {}],
+      ['conversation/resume', {}],
+    ]);
+  });
+
+  it('delivers stream deltas and drops malformed ones', async () => {
+    const { host, client } = setup();
+    const seen: HostNotificationParams<'conversation/streamDelta'>[] = [];
+    client.onNotification('conversation/streamDelta', (params) => seen.push(params));
+    host.notify('conversation/streamDelta', { responseId: 'r1', kind: 'text', delta: 'Hi' });
+    for (const params of [
+      { responseId: 'r1', kind: 'shout', delta: 'x' },
+      { responseId: 'r1', kind: 'text', delta: 'x', seq: 3 },
+      { responseId: 'r1', kind: 'text' },
+    ])
+      host.deliver({ type: 'notification', method: 'conversation/streamDelta', params });
+    await settle();
+    expect(seen).toEqual([{ responseId: 'r1', kind: 'text', delta: 'Hi' }]);
+  });
+
   it('ignores responses to unknown ids and fails pending requests on dispose', async () => {
     const { host, client } = setup(
       new FakeHost({ 'conversation/start': () => new Promise<never>(() => undefined) }),

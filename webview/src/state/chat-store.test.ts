@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aMessageEvent, anAgentStateEvent } from '@handoff/protocol/testing';
+import { aMessageEvent, anActionEvent, anAgentStateEvent } from '@handoff/protocol/testing';
 import { HostClient } from '../host/host-client';
 import { FakeHost, FakeHostError, settle } from '../testing/fake-host';
 import { ChatStore, chatReducer, hasConversation, initialChatState, isStarting } from './chat-store';
@@ -63,6 +63,58 @@ describe('ChatStore', () => {
     expect(state.connection.status).toBe('connected');
     expect(hasConversation(state)).toBe(true);
     expect(changes).toBe(6);
+  });
+
+  it('grows a streaming response from deltas and drops it when the next event arrives', async () => {
+    const host = new FakeHost();
+    const { store } = setup(host);
+    host.notify('conversation/streamDelta', { responseId: 'r1', kind: 'reasoning', delta: 'Hmm.' });
+    host.notify('conversation/streamDelta', { responseId: 'r1', kind: 'text', delta: 'Running ' });
+    host.notify('conversation/streamDelta', { responseId: 'r1', kind: 'text', delta: 'the tests.' });
+    await settle();
+    expect(store.getState().streaming).toEqual({
+      responseId: 'r1',
+      text: 'Running the tests.',
+      reasoning: 'Hmm.',
+    });
+    host.notify('conversation/event', { event: anActionEvent({ seq: 1 }) });
+    await settle();
+    expect(store.getState().streaming).toBeUndefined();
+    host.notify('conversation/streamDelta', { responseId: 'r2', kind: 'text', delta: 'Next' });
+    host.notify('conversation/reset', {});
+    await settle();
+    expect(store.getState().streaming).toBeUndefined();
+  });
+
+  it('confirms, rejects with a reason, pauses and resumes through the host', async () => {
+    const host = new FakeHost({
+      'conversation/confirm': () => ({}),
+      'conversation/pause': () => ({}),
+      'conversation/resume': () => ({}),
+    });
+    const { store } = setup(host);
+    await store.confirm({ accept: true });
+    await store.confirm({ accept: false, reason: 'not that file' });
+    await store.pause();
+    await store.resume();
+    expect(host.requests).toEqual([
+      ['conversation/confirm', { accept: true }],
+      ['conversation/confirm', { accept: false, reason: 'not that file' }],
+      ['conversation/pause', {}],
+      ['conversation/resume', {}],
+    ]);
+  });
+
+  it('shows why a confirmation failed in the banner', async () => {
+    const message = 'Nothing is waiting for your confirmation any more: the agent has already moved on.';
+    const host = new FakeHost({
+      'conversation/confirm': () => {
+        throw new FakeHostError({ code: 'no_pending_confirmation', message });
+      },
+    });
+    const { store } = setup(host);
+    await store.confirm({ accept: true });
+    expect(store.getState().error).toBe(message);
   });
 
   it('interrupts through the host', async () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  aConfirmationEvent,
+  aCondensationEvent,
   aMessageEvent,
   anActionEvent,
+  anLlmUsageEvent,
   anAgentStateEvent,
   anErrorEvent,
   anObservationEvent,
@@ -12,6 +15,7 @@ import {
   initialConversationState,
   isPaired,
   observationFor,
+  pendingActions,
 } from './conversation-reducer';
 
 describe('applyEvent', () => {
@@ -67,5 +71,42 @@ describe('applyEvent', () => {
     const snapshot = JSON.stringify(before);
     applyEvent(before, anObservationEvent({ seq: 2 }));
     expect(JSON.stringify(before)).toBe(snapshot);
+  });
+
+  it('keeps the latest LLM usage total', () => {
+    const usage = (costUsd: number, inputTokens: number) => ({
+      inputTokens,
+      outputTokens: 10,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd,
+      latencyMs: 5,
+    });
+    const state = applyEvents(initialConversationState, [
+      anLlmUsageEvent({ seq: 1, call: usage(0.01, 100), total: usage(0.01, 100) }),
+      anLlmUsageEvent({ seq: 2, call: usage(0.02, 200), total: usage(0.03, 300) }),
+    ]);
+    expect(state.usage).toEqual(usage(0.03, 300));
+    expect(state.events).toHaveLength(2);
+  });
+
+  it('appends condensation and confirmation events without changing the agent state', () => {
+    const state = applyEvents(initialConversationState, [
+      anAgentStateEvent({ seq: 1, state: 'awaiting_confirmation' }),
+      aCondensationEvent({ seq: 2 }),
+      aConfirmationEvent({ seq: 3, accept: false, reason: 'no' }),
+    ]);
+    expect(state.events.map((e) => e.type)).toEqual(['agent_state_changed', 'condensation', 'confirmation']);
+    expect(state.agentState).toBe('awaiting_confirmation');
+  });
+
+  it('lists the actions still waiting for an observation, finish aside', () => {
+    const state = applyEvents(initialConversationState, [
+      anActionEvent({ seq: 1, actionId: 'a1' }),
+      anObservationEvent({ seq: 2, actionId: 'a1' }),
+      anActionEvent({ seq: 3, actionId: 'a2' }),
+      anActionEvent({ seq: 4, actionId: 'a3', action: { type: 'finish', message: 'done' } }),
+    ]);
+    expect(pendingActions(state).map((a) => a.actionId)).toEqual(['a2']);
   });
 });

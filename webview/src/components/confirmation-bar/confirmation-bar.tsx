@@ -10,6 +10,12 @@ export interface ConfirmationBarProps {
   onAnswer: (request: ConfirmRequest) => void;
 }
 
+/** The rejection to send for what the user typed: a blank reason is left out. */
+export function rejectionRequest(reason: string): ConfirmRequest {
+  const trimmed = reason.trim();
+  return trimmed === '' ? { accept: false } : { accept: false, reason: trimmed };
+}
+
 function question(count: number): string {
   if (count === 0) return 'The agent is waiting for your confirmation.';
   return count === 1
@@ -29,8 +35,7 @@ export function ConfirmationBar({ pendingCount, onAnswer }: ConfirmationBarProps
       setRejecting(true);
       return;
     }
-    const trimmed = reason.trim();
-    onAnswer(trimmed === '' ? { accept: false } : { accept: false, reason: trimmed });
+    onAnswer(rejectionRequest(reason));
     setRejecting(false);
     setReason('');
   };

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { formatTokens, formatUsageTotal, formatUsd } from './format';
+
+describe('format', () => {
+  it('writes token counts compactly', () => {
+    expect([0, 980, 1000, 12_345, 999_949, 4_500_000].map(formatTokens)).toEqual([
+      '0',
+      '980',
+      '1k',
+      '12.3k',
+      '999.9k',
+      '4.5M',
+    ]);
+  });
+
+  it('writes dollars with four decimals below a dollar and two from a dollar up', () => {
+    expect([0, 0.0123, 0.5, 1, 12.345].map(formatUsd)).toEqual([
+      '$0.0000',
+      '$0.0123',
+      '$0.5000',
+      '$1.00',
+      '$12.35',
+    ]);
+  });
+
+  it('sums every kind of token in the running total', () => {
+    expect(
+      formatUsageTotal({
+        inputTokens: 10_000,
+        outputTokens: 1_300,
+        cacheReadTokens: 800,
+        cacheWriteTokens: 200,
+        costUsd: 0.0123,
+        latencyMs: 1,
+      }),
+    ).toBe('$0.0123 · 12.3k tokens');
+  });
+});
