@@ -12,10 +12,13 @@ import {
   CreateConversationRequestSchema,
 } from './index';
 import {
+  aCondensationEvent,
+  aConfirmationEvent,
   aMessageEvent,
   anActionEvent,
   anAgentStateEvent,
   anErrorEvent,
+  anLlmUsageEvent,
   anObservationEvent,
 } from './testing/builders';
 
@@ -27,6 +30,9 @@ describe('events', () => {
       anObservationEvent(),
       anAgentStateEvent(),
       anErrorEvent(),
+      anLlmUsageEvent(),
+      aCondensationEvent(),
+      aConfirmationEvent(),
     ];
     for (const e of events) expect(EventSchema.parse(e)).toEqual(e);
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(EVENT_TYPES));
