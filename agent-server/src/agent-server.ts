@@ -33,8 +33,10 @@ export interface StartAgentServerOptions {
   handshakeTimeoutMs?: number;
   /** Event socket ping interval (default 30 s). */
   heartbeatIntervalMs?: number;
-  /** Most frames queued for one slow socket before it is closed (default 4096). */
+  /** Most frames queued for one socket before it reads from the log again (default 1024). */
   maxQueuedFrames?: number;
+  /** Events a socket may fall behind before it is closed with `SLOW_CONSUMER` (default 100,000). */
+  maxLagEvents?: number;
   /** Told when each event socket ends (tests, benchmarks). */
   onSocketEnd?: (end: SessionEnd) => void;
 }
@@ -63,6 +65,7 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       maxQueuedFrames: options.maxQueuedFrames,
+      maxLagEvents: options.maxLagEvents,
       onSessionEnd: options.onSocketEnd,
     }),
   });

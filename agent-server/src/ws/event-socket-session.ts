@@ -62,6 +62,8 @@ export interface EventSocketSessionOptions {
   logger: Logger;
   handshakeTimeoutMs: number;
   limits: OutgoingLimits;
+  /** A client this many events behind the log is closed with `SLOW_CONSUMER`. */
+  maxLagEvents: number;
   /** Told once when the socket is gone. */
   onEnd?: ((end: SessionEnd) => void) | undefined;
 }
@@ -76,7 +78,8 @@ export const SLOW_CONSUMER_REASON =
  * conversation), the replay of events after `afterSeq`, then the live tail, with no gap and no
  * duplicate across the seam; then `send_message`, `interrupt` and `confirm` frames. The replay
  * is pulled from the log page by page as the socket drains; live frames wait in a bounded queue,
- * and a client that lets it fill is closed with `SLOW_CONSUMER`.
+ * and when it is full the session reads from the log again, so a burst costs no memory. A client
+ * that falls `maxLagEvents` behind is closed with `SLOW_CONSUMER` and resumes with `afterSeq`.
  */
 export class EventSocketSession {
   readonly #o: EventSocketSessionOptions;
@@ -199,10 +202,11 @@ export class EventSocketSession {
     try {
       this.#unsubscribe = port.subscribe(id, {
         event: (event) => {
-          if (this.#live) this.#enqueueEvent(event);
+          this.#onLiveEvent(event);
         },
         delta: (frame) => {
-          if (this.#live) this.#enqueue(frame);
+          // Deltas are ephemeral: one that finds the queue full is dropped, the event follows.
+          if (this.#live) this.#out.push(frame);
         },
         end: (end) => {
           this.close(end.code, end.reason);
@@ -218,7 +222,7 @@ export class EventSocketSession {
     }
     this.#accepted = true;
     this.#lastQueuedSeq = afterSeq;
-    this.#out.setRefill(() => this.#nextReplayPage());
+    this.#readFromLog();
     this.#enqueue({
       type: 'welcome',
       protocolVersion: PROTOCOL_VERSION,
@@ -227,9 +231,16 @@ export class EventSocketSession {
     });
   }
 
+  /** Sends from the log (not from live events) until the client has caught up. */
+  #readFromLog(): void {
+    this.#live = false;
+    this.#out.setRefill(() => this.#nextReplayPage());
+  }
+
   #nextReplayPage(): ServerFrame[] {
     const { conversationId: id, port } = this.#o;
-    const page = port.readEvents(id, { afterSeq: this.#lastQueuedSeq, limit: REPLAY_PAGE_SIZE });
+    const limit = Math.min(REPLAY_PAGE_SIZE, this.#o.limits.maxQueuedFrames);
+    const page = port.readEvents(id, { afterSeq: this.#lastQueuedSeq, limit });
     const last = page.items[page.items.length - 1];
     if (last !== undefined) this.#lastQueuedSeq = last.seq;
     if (page.nextAfterSeq === undefined) {
@@ -280,26 +291,29 @@ export class EventSocketSession {
     );
   }
 
-  #enqueueEvent(event: Event): void {
-    if (event.seq <= this.#lastQueuedSeq) return;
-    this.#lastQueuedSeq = event.seq;
-    this.#enqueue({ type: 'event', event });
+  #onLiveEvent(event: Event): void {
+    if (event.seq - this.#lastQueuedSeq > this.#o.maxLagEvents) {
+      this.#o.logger.warn('Event socket client too slow; closing it', {
+        conversationId: this.#o.conversationId,
+        behind: event.seq - this.#lastQueuedSeq,
+      });
+      // What is queued is dropped: the client resumes from the log with afterSeq.
+      this.#out.clear();
+      this.close(SocketCloseCode.SLOW_CONSUMER, SLOW_CONSUMER_REASON);
+      return;
+    }
+    if (!this.#live || event.seq <= this.#lastQueuedSeq) return;
+    if (this.#out.push({ type: 'event', event })) this.#lastQueuedSeq = event.seq;
+    else this.#readFromLog();
   }
 
+  /** Queues a welcome or an error frame (never dropped, they are few). */
   #enqueue(frame: ServerFrame): void {
-    if (this.#closeCode !== undefined) return;
-    if (this.#out.push(frame)) return;
-    this.#o.logger.warn('Event socket client too slow; closing it', {
-      conversationId: this.#o.conversationId,
-      queued: this.#out.length,
-    });
-    // What is queued is dropped: the client resumes from the log with afterSeq.
-    this.#out.clear();
-    this.close(SocketCloseCode.SLOW_CONSUMER, SLOW_CONSUMER_REASON);
+    if (this.#closeCode === undefined) this.#out.push(frame, true);
   }
 
   #fail(code: number, error: ErrorBody): void {
-    this.#out.push({ type: 'error', error });
+    this.#out.push({ type: 'error', error }, true);
     this.close(code, error.message.slice(0, 120));
   }
 

@@ -109,6 +109,8 @@ class Client {
   }
 }
 
+const seqsAfter = (afterSeq: number, last: number) =>
+  Array.from({ length: last - afterSeq }, (_, i) => afterSeq + i + 1);
 const socketUrl = (id: string, query = '') =>
   `${server.url.replace('http', 'ws')}${eventSocketPath(id)}${query}`;
 const hello = (extra: Record<string, unknown> = {}) => ({
@@ -137,19 +139,21 @@ describe('event socket', () => {
     await client.opened;
     client.send(hello());
     await client.until((f) => isFinal(f, 'awaiting_user_input'));
+    const stored = server.service.lastSeq(id);
     expect(client.frames[0]).toEqual({
       type: 'welcome',
       protocolVersion: PROTOCOL_VERSION,
       conversationId: id,
-      lastSeq: 4,
+      lastSeq: stored,
     });
-    expect(client.eventSeqs()).toEqual([1, 2, 3, 4]);
+    expect(client.eventSeqs()).toEqual(seqsAfter(0, stored));
     script.push({ text: 'again' });
     client.send({ type: 'send_message', text: 'more' });
     await client.until(
       (f) => f.filter((x) => x.type === 'event' && x.event.type === 'agent_state_changed').length === 4,
     );
-    expect(client.eventSeqs()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(client.eventSeqs()).toEqual(seqsAfter(0, server.service.lastSeq(id)));
+    expect(server.service.lastSeq(id)).toBeGreaterThan(stored);
     client.ws.close();
   });
 
@@ -159,7 +163,7 @@ describe('event socket', () => {
     await client.opened;
     client.send(hello({ sessionApiKey: KEY, afterSeq: 2 }));
     await client.until((f) => isFinal(f, 'awaiting_user_input'));
-    expect(client.eventSeqs()).toEqual([3, 4]);
+    expect(client.eventSeqs()).toEqual(seqsAfter(2, server.service.lastSeq(id)));
     client.ws.close();
   });
 

@@ -10,8 +10,10 @@ export type { EventStreamPort, SessionEnd, StreamSubscriber } from './event-sock
 
 /** Default limits of a socket's outgoing side. */
 export const DEFAULT_HIGH_WATER_BYTES = 1024 * 1024;
-/** Default most frames waiting for a slow client before it is closed with `SLOW_CONSUMER`. */
-export const DEFAULT_MAX_QUEUED_FRAMES = 4096;
+/** Default most frames queued for one socket; past it the socket reads from the log again. */
+export const DEFAULT_MAX_QUEUED_FRAMES = 1024;
+/** Default lag (events behind the log) at which a client is closed with `SLOW_CONSUMER`. */
+export const DEFAULT_MAX_LAG_EVENTS = 100_000;
 
 /** How to build an {@link EventSocketServer}. */
 export interface EventSocketServerOptions {
@@ -27,8 +29,10 @@ export interface EventSocketServerOptions {
   maxFrameBytes?: number;
   /** Frames go to a socket only while it buffers fewer bytes than this (default 1 MiB). */
   highWaterBytes?: number;
-  /** Most frames queued for one socket; past it the client is closed as too slow (default 4096). */
+  /** Most frames queued for one socket; past it the socket reads from the log again (default 1024). */
   maxQueuedFrames?: number;
+  /** A client this many events behind is closed with `SLOW_CONSUMER` (default 100,000). */
+  maxLagEvents?: number;
   /** Told when each socket ends, with its send counters (tests, benchmarks). */
   onSessionEnd?: (end: SessionEnd) => void;
 }
@@ -75,6 +79,7 @@ export class EventSocketServer {
           highWaterBytes: this.#options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES,
           maxQueuedFrames: this.#options.maxQueuedFrames ?? DEFAULT_MAX_QUEUED_FRAMES,
         },
+        maxLagEvents: this.#options.maxLagEvents ?? DEFAULT_MAX_LAG_EVENTS,
         onEnd: this.#options.onSessionEnd,
       });
       this.#sessions.add(session);

@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 export interface OutgoingLimits {
   /** Frames are handed to the socket only while its buffered bytes stay under this. */
   highWaterBytes: number;
-  /** Most frames waiting here; one more means the client is too slow. */
+  /** Most frames waiting here; past it live events are read back from the log instead. */
   maxQueuedFrames: number;
 }
 
@@ -24,7 +24,7 @@ export interface OutgoingStats {
  * high-water mark and wait here otherwise; `refill` is asked for more when the queue runs dry
  * (the replay pulls its pages from the log that way, so it never piles up). Memory per socket
  * is at most `maxQueuedFrames` frames plus one high-water mark of bytes: `push` answers false
- * when the cap would be passed, and the caller cuts the client off.
+ * when the cap would be passed, and the caller reads from the log instead.
  */
 export class OutgoingQueue {
   readonly #ws: WebSocket;
@@ -61,9 +61,12 @@ export class OutgoingQueue {
     this.#refill = refill;
   }
 
-  /** Queues a frame and sends what the socket takes; false (nothing queued) when the cap is reached. */
-  push(frame: ServerFrame): boolean {
-    if (this.length >= this.#limits.maxQueuedFrames) return false;
+  /**
+   * Queues a frame and sends what the socket takes; false (nothing queued) when the cap is
+   * reached, unless `force` (a welcome or an error, which must not be lost).
+   */
+  push(frame: ServerFrame, force = false): boolean {
+    if (!force && this.length >= this.#limits.maxQueuedFrames) return false;
     this.#frames.push(frame);
     this.#stats.peakQueued = Math.max(this.#stats.peakQueued, this.length);
     this.pump();
@@ -113,6 +116,7 @@ export class OutgoingQueue {
       const more = refill ? this.#refill?.() : undefined;
       if (more === undefined || more.length === 0) return undefined;
       this.#frames = more;
+      this.#stats.peakQueued = Math.max(this.#stats.peakQueued, more.length);
     }
     const frame = this.#frames[this.#head];
     this.#head += 1;
