@@ -58,7 +58,9 @@ export class AnthropicLlmClient implements LlmClient {
 
   complete(request: LlmRequest, signal: AbortSignal, handlers: LlmStreamHandlers = {}): Promise<LlmResponse> {
     const params = this.#params(request);
-    return runLlmCall(this.#settings, signal, handlers, (control) => this.#attempt(params, control, handlers));
+    return runLlmCall(this.#settings, signal, handlers, (control) =>
+      this.#attempt(params, control, handlers),
+    );
   }
 
   async #attempt(
@@ -91,9 +93,14 @@ export class AnthropicLlmClient implements LlmClient {
 }
 
 /** Anthropic stop reasons in the OpenAI words the rest of the agent server uses. */
-const FINISH_REASONS: Record<string, string> = { end_turn: 'stop', tool_use: 'tool_calls', max_tokens: 'length' };
+const FINISH_REASONS: Record<string, string> = {
+  end_turn: 'stop',
+  tool_use: 'tool_calls',
+  max_tokens: 'length',
+};
 
-type Block = { kind: 'text' } | { kind: 'thinking' } | { kind: 'tool'; id: string; name: string; json: string };
+type Block =
+  { kind: 'text' } | { kind: 'thinking' } | { kind: 'tool'; id: string; name: string; json: string };
 
 /** Assembles a streamed message: text and thinking in order, tool calls by block index, usage. */
 export class MessageAccumulator {
@@ -151,7 +158,8 @@ export class MessageAccumulator {
     handlers: LlmStreamHandlers,
   ): void {
     if (delta.type === 'text_delta') this.#addText(delta.text, handlers);
-    else if (delta.type === 'thinking_delta' && delta.thinking !== '') handlers.onReasoningDelta?.(delta.thinking);
+    else if (delta.type === 'thinking_delta' && delta.thinking !== '')
+      handlers.onReasoningDelta?.(delta.thinking);
     else if (delta.type === 'input_json_delta') {
       const block = this.#blocks.get(index);
       if (block?.kind === 'tool') block.json += delta.partial_json;
@@ -180,7 +188,9 @@ export class MessageAccumulator {
     const toolCalls: LlmToolCall[] = [...this.#blocks.entries()]
       .sort(([a], [b]) => a - b)
       .flatMap(([, block]) =>
-        block.kind === 'tool' ? [{ id: block.id, name: block.name, arguments: block.json === '' ? '{}' : block.json }] : [],
+        block.kind === 'tool'
+          ? [{ id: block.id, name: block.name, arguments: block.json === '' ? '{}' : block.json }]
+          : [],
       );
     const finishReason =
       this.#stopReason === undefined ? undefined : (FINISH_REASONS[this.#stopReason] ?? this.#stopReason);

@@ -74,7 +74,9 @@ function toTurn(message: LlmMessage): Turn[] {
     case 'system':
       return [];
     case 'user':
-      return message.content === '' ? [] : [{ role: 'user', content: [{ type: 'text', text: message.content }] }];
+      return message.content === ''
+        ? []
+        : [{ role: 'user', content: [{ type: 'text', text: message.content }] }];
     case 'tool':
       return [
         {
@@ -84,7 +86,8 @@ function toTurn(message: LlmMessage): Turn[] {
       ];
     case 'assistant': {
       const content: ContentBlockParam[] = [];
-      if (message.content !== null && message.content !== '') content.push({ type: 'text', text: message.content });
+      if (message.content !== null && message.content !== '')
+        content.push({ type: 'text', text: message.content });
       for (const call of message.toolCalls) {
         content.push({ type: 'tool_use', id: call.id, name: call.name, input: inputOf(call.arguments) });
       }

@@ -68,25 +68,22 @@ export async function runLlmCall(
   attempt: (control: AttemptControl) => Promise<AttemptResult>,
 ): Promise<LlmResponse> {
   const started = performance.now();
-  const result = await withRetries(
-    () => withIdleTimeout(signal, settings.idleTimeoutMs, attempt),
-    {
-      policy: settings.policy,
-      signal,
-      classify: (error) => classifyLlmError(error, settings.secrets),
-      onRetry: (retry) => {
-        settings.logger.warn('LLM call failed; retrying', {
-          model: settings.model,
-          attempt: retry.attempt,
-          maxAttempts: retry.maxAttempts,
-          delayMs: retry.delayMs,
-          kind: retry.error.kind,
-          status: retry.error.status,
-        });
-        handlers.onRetry?.(retry);
-      },
+  const result = await withRetries(() => withIdleTimeout(signal, settings.idleTimeoutMs, attempt), {
+    policy: settings.policy,
+    signal,
+    classify: (error) => classifyLlmError(error, settings.secrets),
+    onRetry: (retry) => {
+      settings.logger.warn('LLM call failed; retrying', {
+        model: settings.model,
+        attempt: retry.attempt,
+        maxAttempts: retry.maxAttempts,
+        delayMs: retry.delayMs,
+        kind: retry.error.kind,
+        status: retry.error.status,
+      });
+      handlers.onRetry?.(retry);
     },
-  );
+  });
   const { tokens, ...answer } = result;
   return {
     ...answer,

@@ -34,7 +34,12 @@ const KIND_LABEL: Record<LlmErrorKind, string> = {
 };
 
 /** Error types a provider sends inside a started stream that a new attempt may cure. */
-const RETRYABLE_STREAM_ERRORS = new Set(['overloaded_error', 'api_error', 'server_error', 'rate_limit_error']);
+const RETRYABLE_STREAM_ERRORS = new Set([
+  'overloaded_error',
+  'api_error',
+  'server_error',
+  'rate_limit_error',
+]);
 
 /**
  * Providers give no stable code for an over-long prompt (Anthropic: 400 "prompt is too long: …";
@@ -101,7 +106,11 @@ function classifyApiError(error: SdkApiError): ClassifiedLlmError {
     const type = providerErrorType(error) ?? 'error';
     const kind: LlmErrorKind = type === 'rate_limit_error' ? 'rate_limit' : 'provider';
     const text = `The model provider failed during the response (${type}): ${message}`;
-    return { error: new LlmError(kind, text, { cause: error }), retryable: RETRYABLE_STREAM_ERRORS.has(type), retryAfterMs: undefined };
+    return {
+      error: new LlmError(kind, text, { cause: error }),
+      retryable: RETRYABLE_STREAM_ERRORS.has(type),
+      retryAfterMs: undefined,
+    };
   }
   const kind = isContextOverflow(error, message) ? 'context_overflow' : kindOfStatus(status);
   const text = `The model provider answered HTTP ${status} (${KIND_LABEL[kind]}): ${message}`;
@@ -123,7 +132,11 @@ export function classifyLlmError(error: unknown, secrets: readonly string[] = []
   const { kind, status, attempts } = classified.error;
   return {
     ...classified,
-    error: new LlmError(kind, scrubbed, { ...(status === undefined ? {} : { status }), attempts, cause: error }),
+    error: new LlmError(kind, scrubbed, {
+      ...(status === undefined ? {} : { status }),
+      attempts,
+      cause: error,
+    }),
   };
 }
 
@@ -134,7 +147,11 @@ function classifyUnscrubbed(error: unknown): ClassifiedLlmError {
     retryAfterMs: undefined,
   });
   if (error instanceof LlmError) {
-    return { error, retryable: error.kind === 'timeout' || error.kind === 'connection', retryAfterMs: undefined };
+    return {
+      error,
+      retryable: error.kind === 'timeout' || error.kind === 'connection',
+      retryAfterMs: undefined,
+    };
   }
   if (error instanceof OpenAiTimeoutError || error instanceof AnthropicTimeoutError) {
     return plain('timeout', 'The model provider did not answer in time (timed out).', true);

@@ -46,7 +46,9 @@ function isSupported(provider: string): provider is LlmProvider {
 
 function splitModel(model: string): { provider: string; name: string } {
   const slash = model.indexOf('/');
-  return slash < 0 ? { provider: model, name: '' } : { provider: model.slice(0, slash), name: model.slice(slash + 1) };
+  return slash < 0
+    ? { provider: model, name: '' }
+    : { provider: model.slice(0, slash), name: model.slice(slash + 1) };
 }
 
 function missingFields(provider: LlmProvider, config: LlmConfig): string[] {

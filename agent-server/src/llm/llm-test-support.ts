@@ -52,7 +52,10 @@ export class LlmFixture {
   client(model: string, config: Partial<LlmConfig> = {}, options: LlmClientOptions = {}): LlmClient {
     const server = this.#server();
     const baseUrl = model.startsWith('openai') ? server.url : server.origin;
-    return createLlmClient({ model, apiKey: API_KEY, baseUrl, ...config }, { retry: FAST_RETRY, ...options });
+    return createLlmClient(
+      { model, apiKey: API_KEY, baseUrl, ...config },
+      { ...options, retry: { ...FAST_RETRY, ...options.retry } },
+    );
   }
 
   get requests() {

@@ -35,7 +35,9 @@ describe('OpenAiLlmClient against the scripted server', () => {
 
   it('sends messages and tools in OpenAI format, asks for usage, and uses the key as Bearer', async () => {
     await fixture.start([{ text: 'fine' }]);
-    await fixture.client('openai/gpt-4o', { temperature: 0.5, maxOutputTokens: 100 }).complete(REQUEST, signal());
+    await fixture
+      .client('openai/gpt-4o', { temperature: 0.5, maxOutputTokens: 100 })
+      .complete(REQUEST, signal());
     const recorded = fixture.requests[0];
     expect(recorded?.path).toBe('/v1/chat/completions');
     expect(recorded?.headers.authorization).toBe(`Bearer ${API_KEY}`);
@@ -52,7 +54,11 @@ describe('OpenAiLlmClient against the scripted server', () => {
           role: 'assistant',
           content: null,
           tool_calls: [
-            { id: 'call-1', type: 'function', function: { name: 'execute_bash', arguments: '{"command":"pwd"}' } },
+            {
+              id: 'call-1',
+              type: 'function',
+              function: { name: 'execute_bash', arguments: '{"command":"pwd"}' },
+            },
           ],
         },
         { role: 'tool', tool_call_id: 'call-1', content: '/workspace' },
@@ -74,7 +80,12 @@ describe('OpenAiLlmClient against the scripted server', () => {
   it('reports usage with cached tokens split out, priced from the table', async () => {
     await fixture.start([{ text: 'hi', usage: { input: 1000, output: 200, cacheRead: 3000 } }]);
     const { usage } = await fixture.client('openai/gpt-4o-2024-08-06').complete(REQUEST, signal());
-    expect(usage).toMatchObject({ inputTokens: 1000, outputTokens: 200, cacheReadTokens: 3000, cacheWriteTokens: 0 });
+    expect(usage).toMatchObject({
+      inputTokens: 1000,
+      outputTokens: 200,
+      cacheReadTokens: 3000,
+      cacheWriteTokens: 0,
+    });
     // gpt-4o: $2.50 in, $10 out, $1.25 cached per million tokens.
     expect(usage.costUsd).toBeCloseTo((1000 * 2.5 + 200 * 10 + 3000 * 1.25) / 1e6, 12);
     expect(usage.latencyMs).toBeGreaterThanOrEqual(0);

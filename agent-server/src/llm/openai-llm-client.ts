@@ -51,7 +51,9 @@ export class OpenAiLlmClient implements LlmClient {
 
   complete(request: LlmRequest, signal: AbortSignal, handlers: LlmStreamHandlers = {}): Promise<LlmResponse> {
     const params = this.#params(request);
-    return runLlmCall(this.#settings, signal, handlers, (control) => this.#attempt(params, control, handlers));
+    return runLlmCall(this.#settings, signal, handlers, (control) =>
+      this.#attempt(params, control, handlers),
+    );
   }
 
   async #attempt(
@@ -201,7 +203,10 @@ export class CompletionAccumulator {
       .sort(([a], [b]) => a - b)
       .map(([, call]) => ({ ...call, id: call.id || `call_${randomUUID()}` }));
     if (toolCalls.some((call) => call.name === '')) {
-      throw new LlmError('invalid_response', 'The model provider streamed a tool call without a function name.');
+      throw new LlmError(
+        'invalid_response',
+        'The model provider streamed a tool call without a function name.',
+      );
     }
     return {
       text: this.#text,

@@ -77,7 +77,10 @@ export interface WithRetriesOptions {
  * rejects with an {@link LlmError} that says how many attempts were made. An abort (during an
  * attempt or a wait) rejects with the abort reason at once.
  */
-export async function withRetries<T>(attempt: (n: number) => Promise<T>, options: WithRetriesOptions): Promise<T> {
+export async function withRetries<T>(
+  attempt: (n: number) => Promise<T>,
+  options: WithRetriesOptions,
+): Promise<T> {
   const { policy, signal } = options;
   for (let n = 1; ; n += 1) {
     try {

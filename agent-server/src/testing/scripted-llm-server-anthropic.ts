@@ -35,7 +35,12 @@ function message(answer: ScriptedAnswer, context: AnswerContext): unknown {
   if (answer.thinking) content.push({ type: 'thinking', thinking: answer.thinking, signature: 'scripted' });
   if (answer.text) content.push({ type: 'text', text: answer.text, citations: null });
   for (const call of answer.toolCalls ?? []) {
-    content.push({ type: 'tool_use', id: nextId('toolu'), name: call.name, input: JSON.parse(argumentsText(call)) as unknown });
+    content.push({
+      type: 'tool_use',
+      id: nextId('toolu'),
+      name: call.name,
+      input: JSON.parse(argumentsText(call)) as unknown,
+    });
   }
   return {
     ...messageShell(context, nextId('msg')),
@@ -56,13 +61,22 @@ function blockEvents(answer: ScriptedAnswer): Event[] {
   };
   if (answer.thinking) {
     const deltas = pieces(answer.thinking).map((thinking) => ({ type: 'thinking_delta', thinking }));
-    block({ type: 'thinking', thinking: '', signature: '' }, [...deltas, { type: 'signature_delta', signature: 'scripted' }]);
+    block({ type: 'thinking', thinking: '', signature: '' }, [
+      ...deltas,
+      { type: 'signature_delta', signature: 'scripted' },
+    ]);
   }
   if (answer.text) {
-    block({ type: 'text', text: '', citations: null }, pieces(answer.text).map((text) => ({ type: 'text_delta', text })));
+    block(
+      { type: 'text', text: '', citations: null },
+      pieces(answer.text).map((text) => ({ type: 'text_delta', text })),
+    );
   }
   for (const call of answer.toolCalls ?? []) {
-    const deltas = pieces(argumentsText(call)).map((partial_json) => ({ type: 'input_json_delta', partial_json }));
+    const deltas = pieces(argumentsText(call)).map((partial_json) => ({
+      type: 'input_json_delta',
+      partial_json,
+    }));
     block({ type: 'tool_use', id: nextId('toolu'), name: call.name, input: {} }, deltas);
   }
   return events;
@@ -113,7 +127,11 @@ export const anthropicWire: ScriptedWire = {
     startSse(res);
     write(res, { type: 'message_start', message: messageShell(context, nextId('msg')) });
     if (text === '') return;
-    write(res, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } });
+    write(res, {
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'text', text: '', citations: null },
+    });
     write(res, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
   },
   streamError: (res, error) => {
@@ -126,8 +144,13 @@ export const anthropicWire: ScriptedWire = {
       message: 'This request would exceed the rate limit for your organization. Please try again later.',
     },
     serverError: { status: 500, type: 'api_error', message: 'Internal server error' },
-    contextOverflow: { status: 400, type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' },
+    contextOverflow: {
+      status: 400,
+      type: 'invalid_request_error',
+      message: 'prompt is too long: 210000 tokens > 200000 maximum',
+    },
     overloaded: { status: 529, type: 'overloaded_error', message: 'Overloaded' },
   },
-  defaultErrorType: (status) => TYPE_BY_STATUS[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'),
+  defaultErrorType: (status) =>
+    TYPE_BY_STATUS[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'),
 };

@@ -43,10 +43,16 @@ function completion(answer: ScriptedAnswer, context: AnswerContext): unknown {
 /** Role, reasoning and text pieces, each tool call (id and name, then argument pieces), the finish reason. */
 function chunks(answer: ScriptedAnswer): Chunk[] {
   const out: Chunk[] = [{ delta: { role: 'assistant', content: '' }, finish_reason: null }];
-  for (const piece of pieces(answer.thinking ?? '')) out.push({ delta: { reasoning_content: piece }, finish_reason: null });
+  for (const piece of pieces(answer.thinking ?? ''))
+    out.push({ delta: { reasoning_content: piece }, finish_reason: null });
   for (const piece of pieces(answer.text ?? '')) out.push({ delta: { content: piece }, finish_reason: null });
   for (const [index, call] of (answer.toolCalls ?? []).entries()) {
-    const head = { index, id: nextId('call'), type: 'function', function: { name: call.name, arguments: '' } };
+    const head = {
+      index,
+      id: nextId('call'),
+      type: 'function',
+      function: { name: call.name, arguments: '' },
+    };
     out.push({ delta: { tool_calls: [head] }, finish_reason: null });
     for (const piece of pieces(argumentsText(call)))
       out.push({ delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null });
@@ -55,12 +61,28 @@ function chunks(answer: ScriptedAnswer): Chunk[] {
   return out;
 }
 
-function writeChunk(res: ServerResponse, id: string, context: AnswerContext, extra: Record<string, unknown>): void {
-  const chunk = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: context.model, ...extra };
+function writeChunk(
+  res: ServerResponse,
+  id: string,
+  context: AnswerContext,
+  extra: Record<string, unknown>,
+): void {
+  const chunk = {
+    id,
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model: context.model,
+    ...extra,
+  };
   res.write(`data: ${JSON.stringify(chunk)}\n\n`);
 }
 
-function stream(res: ServerResponse, answer: ScriptedAnswer, context: AnswerContext, includeUsage: boolean): void {
+function stream(
+  res: ServerResponse,
+  answer: ScriptedAnswer,
+  context: AnswerContext,
+  includeUsage: boolean,
+): void {
   startSse(res);
   const id = nextId('chatcmpl');
   for (const { delta, finish_reason } of chunks(answer))
@@ -77,17 +99,23 @@ export function openAiWire(includeUsage: boolean): ScriptedWire {
       else sendJson(res, 200, completion(answer, context));
     },
     error: (res, error: WireError, headers) => {
-      const body = { error: { message: error.message, type: error.type, param: null, code: error.code ?? null } };
+      const body = {
+        error: { message: error.message, type: error.type, param: null, code: error.code ?? null },
+      };
       sendJson(res, error.status, body, headers);
     },
     openStream: (res, context, text) => {
       startSse(res);
       const id = nextId('chatcmpl');
       const first = { role: 'assistant', content: text };
-      writeChunk(res, id, context, { choices: [{ index: 0, delta: first, finish_reason: null, logprobs: null }] });
+      writeChunk(res, id, context, {
+        choices: [{ index: 0, delta: first, finish_reason: null, logprobs: null }],
+      });
     },
     streamError: (res, error) => {
-      res.end(`data: ${JSON.stringify({ error: { message: error.message, type: error.type, param: null, code: null } })}\n\n`);
+      res.end(
+        `data: ${JSON.stringify({ error: { message: error.message, type: error.type, param: null, code: null } })}\n\n`,
+      );
     },
     faults: {
       rateLimit: {
@@ -108,7 +136,11 @@ export function openAiWire(includeUsage: boolean): ScriptedWire {
         message:
           "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.",
       },
-      overloaded: { status: 503, type: 'server_error', message: 'The server is overloaded. Please try again later.' },
+      overloaded: {
+        status: 503,
+        type: 'server_error',
+        message: 'The server is overloaded. Please try again later.',
+      },
     },
     defaultErrorType: (status) => (status >= 500 ? 'server_error' : 'invalid_request_error'),
   };

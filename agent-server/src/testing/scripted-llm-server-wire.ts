@@ -95,7 +95,8 @@ export function usageOf(
 ): Required<ScriptedUsage> {
   if (scripted !== undefined) return { cacheRead: 0, cacheWrite: 0, ...scripted };
   const prompt = JSON.stringify([body['system'] ?? null, body['messages'] ?? null, body['tools'] ?? null]);
-  const output = (answer.text ?? '') + (answer.thinking ?? '') + (answer.toolCalls ?? []).map(argumentsText).join('');
+  const output =
+    (answer.text ?? '') + (answer.thinking ?? '') + (answer.toolCalls ?? []).map(argumentsText).join('');
   return {
     input: Math.ceil(prompt.length / 4),
     output: Math.max(1, Math.ceil(output.length / 4)),
@@ -117,6 +118,10 @@ export function sendJson(
 
 /** Sends the headers of an SSE stream. */
 export function startSse(res: ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
   res.flushHeaders();
 }

@@ -33,9 +33,7 @@ export type ScriptedFault =
 
 /** One scripted answer, error or fault, for whichever protocol asks. */
 export type ScriptedLlmTurn = (
-  | ScriptedAnswer
-  | { error: { status: number; message: string; type?: string } }
-  | ScriptedFault
+  ScriptedAnswer | { error: { status: number; message: string; type?: string } } | ScriptedFault
 ) & {
   /** Wait this long before answering (to test interrupts and timeouts). */
   delayMs?: number;
@@ -80,7 +78,12 @@ export async function startScriptedLlmServer(script: readonly ScriptedLlmTurn[])
   const handle = createHandler(turns, requests);
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => {
-      if (!res.headersSent) openAiWire(false).error(res, { status: 500, type: 'server_error', message: 'The scripted LLM server failed.' });
+      if (!res.headersSent)
+        openAiWire(false).error(res, {
+          status: 500,
+          type: 'server_error',
+          message: 'The scripted LLM server failed.',
+        });
       else res.destroy();
     });
   });
@@ -115,16 +118,31 @@ function createHandler(turns: ScriptedLlmTurn[], requests: RecordedLlmRequest[])
     const url = new URL(req.url ?? '/', 'http://localhost');
     const protocol = protocolOf(url.pathname);
     if (req.method !== 'POST' || protocol === undefined) {
-      openAiWire(false).error(res, { status: 404, type: 'invalid_request_error', message: `Unknown route ${req.method ?? ''} ${url.pathname}.` });
+      openAiWire(false).error(res, {
+        status: 404,
+        type: 'invalid_request_error',
+        message: `Unknown route ${req.method ?? ''} ${url.pathname}.`,
+      });
       return;
     }
     const body = parseBody(await readBody(req));
     const wire = protocol === 'openai' ? openAiWire(includesUsage(body)) : anthropicWire;
     if (body === undefined) {
-      wire.error(res, { status: 400, type: 'invalid_request_error', message: 'The request body is not a JSON object.' });
+      wire.error(res, {
+        status: 400,
+        type: 'invalid_request_error',
+        message: 'The request body is not a JSON object.',
+      });
       return;
     }
-    requests.push({ protocol, path: url.pathname, query: url.search, body, headers: req.headers, receivedAt: Date.now() });
+    requests.push({
+      protocol,
+      path: url.pathname,
+      query: url.search,
+      body,
+      headers: req.headers,
+      receivedAt: Date.now(),
+    });
     const turn = turns.shift();
     if (turn === undefined) {
       const message = `Scripted LLM server: the script is exhausted (request ${requests.length}).`;
@@ -192,7 +210,11 @@ async function answerFault(fault: ScriptedFault, { req, res, wire, context }: Tu
 
 function includesUsage(body: Record<string, unknown> | undefined): boolean {
   const options = body?.['stream_options'];
-  return typeof options === 'object' && options !== null && (options as Record<string, unknown>)['include_usage'] === true;
+  return (
+    typeof options === 'object' &&
+    options !== null &&
+    (options as Record<string, unknown>)['include_usage'] === true
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
