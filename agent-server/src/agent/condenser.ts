@@ -16,8 +16,6 @@ import { condensedView, latestCondensation } from './view';
 export const KEEP_FIRST = 4;
 /** Condense once the prompt reaches this share of the context window. */
 export const CONDENSE_AT_SHARE = 0.8;
-/** After condensing, the kept newest events take at most this share of the window. */
-const TAIL_SHARE = 0.3;
 /** Longest text of one forgotten event in the summary request (OpenHands' `max_event_length`). */
 const MAX_EVENT_CHARS = 10_000;
 /** When neither the config nor the table knows the model. */
@@ -68,13 +66,18 @@ function cutPoints(events: readonly Relevant[]): number[] {
   return points;
 }
 
-/** The part of the visible history to forget: [start, end) of `visible`, or nothing. */
+/**
+ * The part of the visible history to forget: [start, end) of `visible`, or nothing. The kept
+ * newest events get half the room the window leaves beside the system prompt, the tools and
+ * the first events (OpenHands keeps "roughly the newest half"); after an overflow error, at
+ * most half of the history is kept.
+ */
 function forgetRange(
   run: AgentRun,
   visible: readonly Relevant[],
   previous: CondensationEvent | undefined,
   overflow: boolean,
-) {
+): { start: number; end: number } | undefined {
   const points = cutPoints(visible);
   const start =
     previous === undefined
@@ -82,11 +85,12 @@ function forgetRange(
       : visible.findIndex((event) => event.seq > previous.toSeq);
   if (start === undefined || start < 0) return undefined;
   const sizes = visible.map((event) => estimateTokens(event));
-  const total = sizes.reduce((sum, size) => sum + size, 0);
-  const budget = Math.min(contextWindowOf(run) * TAIL_SHARE, overflow ? total / 2 : Infinity);
+  const sum = (from: number, to = sizes.length): number => sizes.slice(from, to).reduce((a, b) => a + b, 0);
+  const fixed = estimateTokens({ system: run.systemPrompt, tools: run.ctx.tools }) + sum(0, start);
+  const room = Math.max(0, contextWindowOf(run) * CONDENSE_AT_SHARE - fixed);
+  const budget = overflow ? Math.min(room, sum(0)) / 2 : room / 2;
   const candidates = points.filter((point) => point > start);
-  const tailSize = (point: number): number => sizes.slice(point).reduce((sum, size) => sum + size, 0);
-  const end = candidates.find((point) => tailSize(point) <= budget) ?? candidates[candidates.length - 1];
+  const end = candidates.find((point) => sum(point) <= budget) ?? candidates[candidates.length - 1];
   return end === undefined ? undefined : { start, end };
 }
 
