@@ -12,7 +12,10 @@ export { FakeFileEditor } from './fake-file-editor';
 export { startScriptedLlmServer } from './scripted-llm-server';
 export type {
   RecordedLlmRequest,
+  ScriptedAnswer,
+  ScriptedFault,
   ScriptedLlmServer,
   ScriptedLlmTurn,
   ScriptedServerToolCall,
+  ScriptedUsage,
 } from './scripted-llm-server';
