@@ -44,12 +44,13 @@ export class SecretMasker {
   maskPiece(stream: string, text: string, continues: boolean): string {
     const combined = (this.#held.get(stream) ?? '') + text;
     this.#held.delete(stream);
-    const masked = this.mask(combined);
-    if (!continues) return masked;
-    const keep = this.#partialSecretSuffix(masked);
-    if (keep === 0) return masked;
-    this.#held.set(stream, masked.slice(-keep));
-    return masked.slice(0, -keep);
+    if (!continues) return this.mask(combined);
+    // Cut the unmasked text: masking first could hide a shorter secret inside the start of a
+    // longer one that completes in the next piece.
+    const keep = this.#partialSecretSuffix(combined);
+    if (keep === 0) return this.mask(combined);
+    this.#held.set(stream, combined.slice(-keep));
+    return this.mask(combined.slice(0, -keep));
   }
 
   /** The text held back for `stream` (for tests and diagnostics). */
@@ -57,14 +58,30 @@ export class SecretMasker {
     return this.#held.get(stream) ?? '';
   }
 
-  /** Length of the longest end of `text` that is a proper start of some secret. */
+  /**
+   * Length of the longest end of `text` that is a proper start of some secret and whose cut
+   * does not fall inside a whole secret (which would leave part of it in the returned text).
+   */
   #partialSecretSuffix(text: string): number {
     const longest = Math.min(text.length, (this.#values[0]?.length ?? 1) - 1);
     for (let length = longest; length > 0; length -= 1) {
       const tail = text.slice(-length);
-      if (this.#values.some((value) => value.length > length && value.startsWith(tail))) return length;
+      if (!this.#values.some((value) => value.length > length && value.startsWith(tail))) continue;
+      if (!this.#cutsThroughSecret(text, text.length - length)) return length;
     }
     return 0;
+  }
+
+  #cutsThroughSecret(text: string, cut: number): boolean {
+    return this.#values.some((value) => {
+      for (
+        let at = text.indexOf(value, Math.max(0, cut - value.length + 1));
+        at !== -1 && at < cut;
+        at = text.indexOf(value, at + 1)
+      )
+        if (at + value.length > cut) return true;
+      return false;
+    });
   }
 }
 
