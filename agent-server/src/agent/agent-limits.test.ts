@@ -2,7 +2,7 @@ import type { Event } from '@handoff/protocol';
 import { describe, expect, it } from 'vitest';
 import { fakeRunCommandObservation } from '../testing/fake-sandbox-client';
 import { runScripted } from '../testing/agent-harness';
-import type { ScriptedLlmStep } from '../testing/scripted-llm-client';
+import type { ScriptedLlmStep, ScriptedToolCall } from '../testing/scripted-llm-client';
 
 const bash = (command: string) => ({ name: 'execute_bash', arguments: { command, security_risk: 'LOW' } });
 const finish = { name: 'finish', arguments: { message: 'done' } };
@@ -72,7 +72,7 @@ describe('max iterations', () => {
 });
 
 describe('stuck detection', () => {
-  const same = (count: number, call = bash('ls')): ScriptedLlmStep[] =>
+  const same = (count: number, call: ScriptedToolCall = bash('ls')): ScriptedLlmStep[] =>
     Array.from({ length: count }, () => ({ toolCalls: [call] }));
 
   it('repeating action and observation ×4 ends in state stuck; a new user message continues', async () => {

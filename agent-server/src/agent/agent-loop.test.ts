@@ -68,7 +68,6 @@ function shape(events: readonly Event[]): string[] {
           return `state:${e.state}`;
         case 'error':
           return `error:${e.error.code}`;
-        case 'llm_usage':
         case 'condensation':
         case 'confirmation':
           return e.type;
