@@ -132,7 +132,7 @@ describe('main (the bundled server)', () => {
       const events = EventsPageSchema.parse(
         await (await fetch(`${base}/api/conversations/${info.id}/events`, { headers })).json(),
       );
-      expect(events.items.map((e) => e.type)).toEqual([
+      expect(events.items.map((e) => e.type).filter((type) => type !== 'llm_usage')).toEqual([
         'message',
         'agent_state_changed',
         'action',
@@ -153,6 +153,50 @@ describe('main (the bundled server)', () => {
       await llm.close();
       action.server.close();
       action.server.closeAllConnections();
+    }
+  }, 30_000);
+
+  it('with LOG_JSON=1 writes JSON logs on stdout after the ready line, never a key or secret', async () => {
+    const { child, stderr, exited } = start({
+      HANDOFF_SESSION_API_KEY: KEY,
+      HANDOFF_WORKSPACE: path.join(dir, 'workspace-json'),
+      HANDOFF_ACTION_SERVER_URL: 'http://127.0.0.1:9',
+      HANDOFF_STATE_DIR: path.join(dir, 'state-json'),
+      LOG_JSON: '1',
+    });
+    const lines: string[] = [];
+    if (child.stdout === null) throw new Error('no stdout');
+    const firstSeen = new Promise<void>((resolve) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        lines.push(line);
+        resolve();
+      });
+    });
+    try {
+      await firstSeen;
+      const ready = ReadyLineSchema.parse(JSON.parse(lines[0] ?? ''));
+      const created = await fetch(`http://127.0.0.1:${ready.port}/api/conversations`, {
+        method: 'POST',
+        headers: { [SESSION_API_KEY_HEADER]: KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          llm: { model: 'openai/gpt-4o', apiKey: 'sk-json-log-key-0987654321' },
+          secrets: { DB_PASSWORD: 'db-password-in-no-log' },
+        }),
+      });
+      expect(created.status).toBe(201);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const logs = lines.slice(1);
+      expect(logs.length).toBeGreaterThan(2);
+      for (const line of logs)
+        expect(JSON.parse(line)).toMatchObject({ level: expect.any(String) as unknown });
+      expect(logs.join('\n')).toContain('Conversation created');
+      expect(stderr.join('')).toBe('');
+      const text = lines.join('\n');
+      for (const secret of [KEY, 'sk-json-log-key', 'db-password-in-no-log'])
+        expect(text).not.toContain(secret);
+    } finally {
+      child.kill('SIGKILL');
     }
   }, 30_000);
 });
