@@ -22,7 +22,7 @@ import type { StreamEnd } from '../conversation/event-bus';
 import { TooManySubscribersError } from '../conversation/event-bus';
 import { AgentServerError, conversationNotFound } from '../errors';
 import type { Logger } from '../logger';
-import { parseClientFrame } from './client-frames';
+import { errorBodyOf, handleCommandFrame, parseClientFrame } from './client-frames';
 import type { OutgoingLimits, OutgoingStats } from './outgoing-queue';
 import { OutgoingQueue } from './outgoing-queue';
 
@@ -251,44 +251,19 @@ export class EventSocketSession {
   }
 
   #onFrame(frame: ClientFrame): void {
-    const { conversationId: id, port } = this.#o;
-    let done: Promise<unknown>;
-    switch (frame.type) {
-      case 'hello':
-        this.#enqueue({
-          type: 'error',
-          error: errorBody('invalid_request', 'hello was already received on this socket.'),
-        });
-        return;
-      case 'send_message':
-        done = port.sendMessage(id, frame.text);
-        break;
-      case 'interrupt':
-        done = port.interrupt(id);
-        break;
-      case 'confirm':
-        done = port.confirm(id, {
-          accept: frame.accept,
-          ...(frame.reason === undefined ? {} : { reason: frame.reason }),
-        });
-        break;
+    const { conversationId: id, port, logger } = this.#o;
+    if (frame.type === 'hello') {
+      this.#enqueue({
+        type: 'error',
+        error: errorBody('invalid_request', 'hello was already received on this socket.'),
+      });
+      return;
     }
-    done.catch((error: unknown) => {
-      this.#enqueue({ type: 'error', error: this.#errorBodyOf(error, frame.type) });
+    handleCommandFrame(port, id, frame).catch((error: unknown) => {
+      if (!(error instanceof AgentServerError))
+        logger.error('Event socket frame failed', { conversationId: id, frame: frame.type, error });
+      this.#enqueue({ type: 'error', error: errorBodyOf(error) });
     });
-  }
-
-  #errorBodyOf(error: unknown, frame: string): ErrorBody {
-    if (error instanceof AgentServerError) return error.toBody();
-    this.#o.logger.error('Event socket frame failed', {
-      conversationId: this.#o.conversationId,
-      frame,
-      error,
-    });
-    return errorBody(
-      'internal_error',
-      'The frame could not be handled; the agent server log has the details.',
-    );
   }
 
   #onLiveEvent(event: Event): void {
