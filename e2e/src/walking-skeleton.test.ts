@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SocketCloseCode, type Event, type SandboxInfo } from '@handoff/protocol';
+import { SocketCloseCode, type SandboxInfo } from '@handoff/protocol';
 import {
   startScriptedLlmServer,
   type ScriptedLlmServer,

@@ -9,10 +9,11 @@ export const MAX_OUTPUT_CHARS = 30_000;
 /** Put where the middle of a long output was cut, word for word as OpenHands puts it. */
 export const TRUNCATION_MARKER = '\n[... Observation truncated due to length ...]\n';
 
-// OSC/DCS/SOS/PM/APC strings (ended by BEL or ST), CSI sequences (7- and 8-bit), then any
-// other escape (nF/Fp/Fe/Fs: ESC, intermediates, one final byte).
+// OSC/DCS/SOS/PM/APC strings (ended by BEL or ST, never spanning a line: an unterminated one
+// in binary garbage must not swallow the lines after it), CSI sequences (7- and 8-bit), then
+// any other escape (nF/Fp/Fe/Fs: ESC, intermediates, one final byte).
 const ANSI_SOURCES = [
-  String.raw`\u001B[\]PX^_][\s\S]*?(?:\u0007|\u001B\\|\u009C)`,
+  String.raw`\u001B[\]PX^_][^\n]*?(?:\u0007|\u001B\\|\u009C)`,
   String.raw`(?:\u001B\[|\u009B)[0-?]*[ -/]*[@-~]`,
   String.raw`\u001B[ -/]*[0-~]`,
 ];

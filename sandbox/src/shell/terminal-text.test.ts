@@ -21,6 +21,16 @@ describe('TerminalText', () => {
     expect(shown(raw)).toBe(expected);
   });
 
+  it('never lets an unterminated OSC string from binary garbage swallow the lines after it', () => {
+    const whole = new TerminalText();
+    whole.write('\u001B]0;junk\u0001\u0002 more junk\nEND\n\u001B]0;title\u0007after\n');
+    expect(whole.take()).toBe('0;junk more junk\nEND\nafter\n');
+    const split = new TerminalText();
+    split.write('\u001B]0;junk');
+    split.write(' more\nEND\n');
+    expect(split.take()).toBe('0;junk more\nEND\n');
+  });
+
   it('strips an escape sequence split across chunks', () => {
     expect(shown('a\u001b', '[3', '1mb\u001b]0;ti', 'tle\u001b', '\\c\n')).toBe('abc\n');
   });

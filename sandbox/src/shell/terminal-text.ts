@@ -11,7 +11,7 @@ const LINE_EDIT_OR_NEWLINE = /[\r\n\b\uFDD0\uFDD1]/g;
 // An escape sequence cut off at the end of a chunk: OSC-like strings without BEL/ST yet, CSI
 // without its final byte, or a bare ESC with intermediates.
 const INCOMPLETE_ESCAPE = new RegExp(
-  String.raw`\u001B(?:[\]PX^_](?:[^\u0007\u009C\u001B]|\u001B(?!\\))*|\[[0-?]*[ -/]*|[ -/]*)$`,
+  String.raw`\u001B(?:[\]PX^_](?:[^\u0007\u009C\u001B\n]|\u001B(?!\\))*|\[[0-?]*[ -/]*|[ -/]*)$`,
 );
 /** The longest cut-off escape kept for the next chunk; longer ones are treated as text. */
 const MAX_CARRY = 4096;
