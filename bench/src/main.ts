@@ -13,6 +13,7 @@ import {
 } from '../../e2e/src/clients';
 import { BUNDLES, REPO_ROOT, startService } from '../../e2e/src/services';
 import { startRuntimeStack } from '../../e2e/src/stack';
+import { benchAgentServer } from './agent-bench';
 import { benchBashRtt, benchChangeScan, benchEditRtt, benchUpload } from './sandbox-bench';
 import { summarize, time, type Timing } from './stats';
 
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
   await benchBashRoundTrip(results);
   await benchConversation(results);
   await benchSandbox(results);
+  await benchAgentServer(results);
   const outDir = path.join(REPO_ROOT, 'bench/out');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
