@@ -7,19 +7,9 @@ import {
 import { createConversation, EventStream, reachedState, startSandbox } from './clients';
 import { startRuntimeStack, type RuntimeStack } from './stack';
 import { digest, storyOf } from './digest';
+import { runThenFinish } from './scripts';
 
 const LLM_KEY = 'sk-e2e-secret-llm-key-0123456789';
-
-/** The scripted model: run the command the user asked for, then finish. */
-function echoScript(command: string) {
-  return [
-    {
-      text: 'I will run the command.',
-      toolCalls: [{ name: 'execute_bash', arguments: { command, security_risk: 'LOW' } }],
-    },
-    { toolCalls: [{ name: 'finish', arguments: { message: 'The command printed hello.' } }] },
-  ];
-}
 
 describe('walking skeleton: runtime-api → sandbox → agent-server → LLM → WebSocket', () => {
   let stack: RuntimeStack;
@@ -38,7 +28,7 @@ describe('walking skeleton: runtime-api → sandbox → agent-server → LLM →
   });
 
   it('runs "echo hello" and streams the events in order', async () => {
-    llm = await startScriptedLlmServer(echoScript('echo hello'));
+    llm = await startScriptedLlmServer(runThenFinish('echo hello', 'The command printed hello.'));
     const conversation = await createConversation(sandbox, {
       llm: { model: 'openai/gpt-4o', apiKey: LLM_KEY, baseUrl: llm.url },
       initialMessage: 'run echo hello',
@@ -72,7 +62,7 @@ describe('walking skeleton: runtime-api → sandbox → agent-server → LLM →
 
   it('resumes with afterSeq mid-stream and gets exactly the missing events', async () => {
     await llm?.close();
-    llm = await startScriptedLlmServer(echoScript('sleep 1; echo hello'));
+    llm = await startScriptedLlmServer(runThenFinish('sleep 1; echo hello', 'The command printed hello.'));
     const conversation = await createConversation(sandbox, {
       llm: { model: 'openai/gpt-4o', apiKey: LLM_KEY, baseUrl: llm.url },
       initialMessage: 'run echo hello',

@@ -4,19 +4,9 @@ import { createConversation, EventStream, reachedState } from '../clients';
 import { docker, dockerOk, TEST_LABEL } from './docker-cli';
 import { sandboxTest } from './sandbox-test';
 import { digest, storyOf } from '../digest';
+import { runThenFinish } from '../scripts';
 
 const LLM_KEY = 'sk-docker-e2e-secret-llm-key-0123456789';
-
-/** The scripted model: run `command`, then finish. */
-function runThenFinish(command: string) {
-  return [
-    {
-      text: 'I will run the command.',
-      toolCalls: [{ name: 'execute_bash', arguments: { command, security_risk: 'LOW' } }],
-    },
-    { toolCalls: [{ name: 'finish', arguments: { message: 'Done.' } }] },
-  ];
-}
 
 /** The output of the conversation's one command. */
 function commandOutput(events: Event[]): string {
