@@ -146,6 +146,7 @@ export {
   StopSandboxResponseSchema,
   ListSandboxesQuerySchema,
   SandboxListSchema,
+  SandboxIdRequestSchema,
 } from './channels/runtime-http';
 export type {
   SandboxStatus,
@@ -155,6 +156,7 @@ export type {
   StopSandboxResponse,
   ListSandboxesQuery,
   SandboxList,
+  SandboxIdRequest,
 } from './channels/runtime-http';
 export {
   webviewRequests,

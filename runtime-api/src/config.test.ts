@@ -23,7 +23,14 @@ describe('loadConfig', () => {
         startTimeoutMs: 30_000,
         inheritedEnv: { PATH: '/usr/bin', LANG: 'C.UTF-8' },
       },
+      warmPoolSize: 1,
     });
+  });
+
+  it('reads the warm pool size; 0 disables the pool', () => {
+    expect(loadConfig({ HANDOFF_WARM_POOL_SIZE: '0' }).warmPoolSize).toBe(0);
+    expect(loadConfig({ HANDOFF_WARM_POOL_SIZE: '3' }).warmPoolSize).toBe(3);
+    expect(() => loadConfig({ HANDOFF_WARM_POOL_SIZE: '-1' })).toThrow('HANDOFF_WARM_POOL_SIZE');
   });
 
   it('reads every variable', () => {

@@ -40,6 +40,8 @@ export interface RuntimeApiConfig {
   host: string;
   port: number;
   provider: ProviderConfig;
+  /** Ready sandboxes kept per profile (`HANDOFF_WARM_POOL_SIZE`, default 1); `0` disables the pool. */
+  warmPoolSize: number;
 }
 
 /** Sandboxes see these of runtime-api's variables and nothing else of its environment. */
@@ -59,6 +61,7 @@ const EnvSchema = z.object({
   HANDOFF_AGENT_SERVER_ENTRY: optional(z.string()),
   HANDOFF_MAX_SANDBOXES: optional(z.coerce.number().int().positive()),
   HANDOFF_SANDBOX_START_TIMEOUT_MS: optional(z.coerce.number().int().positive()),
+  HANDOFF_WARM_POOL_SIZE: optional(z.coerce.number().int().min(0).max(64)),
 });
 
 /** Where defaults are resolved from; both `src/config.ts` and the bundle `dist/main.js` sit one level below `runtime-api/`. */
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}
     host: vars.HANDOFF_RUNTIME_HOST ?? '127.0.0.1',
     port: vars.HANDOFF_RUNTIME_PORT ?? 3000,
     provider,
+    warmPoolSize: vars.HANDOFF_WARM_POOL_SIZE ?? 1,
   };
 }
 

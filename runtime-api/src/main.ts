@@ -6,7 +6,8 @@ import { ConfigError, loadConfig } from './config';
 import { createApp } from './http/app';
 import { createJsonLogger, errorFields } from './log';
 import type { Logger } from './log';
-import { createProvider } from './providers/create-provider';
+import { RuntimeMetrics } from './metrics/runtime-metrics';
+import { createPooledProvider } from './providers/create-provider';
 import type { SandboxProvider } from './providers/sandbox-provider';
 
 /** Composition root: config, provider, app, server, shutdown. */
@@ -17,8 +18,10 @@ function main(): void {
   const apiKey = config.apiKey ?? generatedApiKey ?? '';
   if (apiKey.length < 16)
     logger.warn('HANDOFF_RUNTIME_API_KEY is shorter than 16 characters; use a long random key');
-  const provider = createProvider(config.provider, logger);
-  const app = createApp({ apiKey, provider, logger });
+  const metrics = new RuntimeMetrics();
+  const provider = createPooledProvider(config, logger, metrics);
+  metrics.watch({ list: () => provider.list(), poolSizes: () => provider.poolSizes() });
+  const app = createApp({ apiKey, provider, logger, metrics });
   const server = serve(
     { fetch: app.fetch, hostname: config.host, port: config.port },
     (address: AddressInfo) => {
@@ -36,6 +39,7 @@ function main(): void {
       logger.info('runtime-api listening', { url, provider: config.provider.type });
       // The launcher's readiness signal (docs/architecture.md): one line, the only stdout output.
       process.stdout.write(`${JSON.stringify({ type: 'ready', port: address.port })}\n`);
+      provider.replenish();
     },
   );
   server.on('error', (error) => {

@@ -89,3 +89,13 @@ export const SandboxListSchema = z
   .strict();
 /** A sandbox list. */
 export type SandboxList = z.infer<typeof SandboxListSchema>;
+
+/** `POST /pause` and `POST /resume` body. */
+export const SandboxIdRequestSchema = z
+  .object({
+    /** The sandbox to pause or resume. */
+    id: SandboxIdSchema,
+  })
+  .strict();
+/** A pause- or resume-sandbox request; the answer is the sandbox's `SandboxInfo`. */
+export type SandboxIdRequest = z.infer<typeof SandboxIdRequestSchema>;

@@ -5,6 +5,7 @@ import { RUNTIME_API_KEY_HEADER, constantTimeEqual, errorBody } from '@handoff/p
 import type { AliveResponse } from '@handoff/protocol';
 import { RuntimeApiError } from '../errors';
 import { createJsonLogger } from '../log';
+import { RuntimeMetrics } from '../metrics/runtime-metrics';
 import type { Logger } from '../log';
 import type { SandboxProvider } from '../providers/sandbox-provider';
 import { createErrorHandler } from './error-handler';
@@ -20,14 +21,17 @@ export interface AppOptions {
   provider: SandboxProvider;
   /** JSON lines on stderr by default. */
   logger?: Logger;
+  /** Served at `GET /metrics`; by default a fresh registry reading `provider.list()`. */
+  metrics?: RuntimeMetrics;
 }
 
 /** Routes that answer without a key. */
 const OPEN_ROUTES = new Set(['GET /health']);
 
 /** The runtime API as a Hono app: serve it with `@hono/node-server`, or test it with `app.request(...)`. */
-export function createApp({ apiKey, provider, logger = createJsonLogger() }: AppOptions): Hono {
+export function createApp({ apiKey, provider, logger = createJsonLogger(), metrics }: AppOptions): Hono {
   const app = new Hono();
+  const served = metrics ?? defaultMetrics(provider);
   app.use(requireApiKey(apiKey));
   app.use(
     bodyLimit({
@@ -41,10 +45,17 @@ export function createApp({ apiKey, provider, logger = createJsonLogger() }: App
     }),
   );
   app.get('/health', (c) => c.json({ status: 'ok' } satisfies AliveResponse));
+  app.get('/metrics', async (c) => c.body(await served.text(), 200, { 'content-type': served.contentType }));
   app.route('/', sandboxRoutes(provider));
   app.notFound((c) => c.json(errorBody('route_not_found', `No route ${c.req.method} ${c.req.path}.`), 404));
   app.onError(createErrorHandler(logger));
   return app;
+}
+
+function defaultMetrics(provider: SandboxProvider): RuntimeMetrics {
+  const metrics = new RuntimeMetrics();
+  metrics.watch({ list: () => provider.list() });
+  return metrics;
 }
 
 /** Every route but the open ones needs the runtime API key; unknown routes too, so they reveal nothing. */

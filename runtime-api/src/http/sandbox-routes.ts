@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import {
   ListSandboxesQuerySchema,
+  SandboxIdRequestSchema,
   SandboxIdSchema,
   StartSandboxRequestSchema,
   StopSandboxRequestSchema,
@@ -11,7 +12,7 @@ import type { SandboxProvider } from '../providers/sandbox-provider';
 import { pageSandboxes } from './list-page';
 import { parseJsonBody, parseWith } from './parse-request';
 
-/** `POST /start`, `POST /stop`, `GET /sessions/:id`, `GET /list`: each parses, delegates, returns. */
+/** `POST /start` `/stop` `/pause` `/resume`, `GET /sessions/:id` `/list`: each parses, delegates, returns. */
 export function sandboxRoutes(provider: SandboxProvider): Hono {
   const routes = new Hono();
   routes.post('/start', async (c) => {
@@ -22,6 +23,14 @@ export function sandboxRoutes(provider: SandboxProvider): Hono {
     const { id } = await parseJsonBody(c, StopSandboxRequestSchema, 'stop request');
     await provider.stop(id);
     return c.json({ id, status: 'stopped' } satisfies StopSandboxResponse);
+  });
+  routes.post('/pause', async (c) => {
+    const { id } = await parseJsonBody(c, SandboxIdRequestSchema, 'pause request');
+    return c.json((await provider.pause(id)) satisfies SandboxInfo);
+  });
+  routes.post('/resume', async (c) => {
+    const { id } = await parseJsonBody(c, SandboxIdRequestSchema, 'resume request');
+    return c.json((await provider.resume(id)) satisfies SandboxInfo);
   });
   routes.get('/sessions/:id', async (c) => {
     const id = parseWith(SandboxIdSchema, c.req.param('id'), 'sandbox id');

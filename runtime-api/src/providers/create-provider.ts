@@ -1,5 +1,7 @@
 import { ConfigError } from '../config';
-import type { ProviderConfig } from '../config';
+import type { ProviderConfig, RuntimeApiConfig } from '../config';
+import { PooledSandboxProvider } from '../pool/pooled-sandbox-provider';
+import type { StartRecorder } from '../pool/pooled-sandbox-provider';
 import type { Logger } from '../log';
 import { ProcessSandboxProvider } from './process/process-sandbox-provider';
 import type { SandboxProvider } from './sandbox-provider';
@@ -14,4 +16,19 @@ export function createProvider(config: ProviderConfig, logger: Logger): SandboxP
         'HANDOFF_PROVIDER=docker is not available yet. Use HANDOFF_PROVIDER=process (the default) for now.',
       );
   }
+}
+
+/** The configured provider behind a warm pool of `config.warmPoolSize` per profile (`0`: no pool, every start is cold). */
+export function createPooledProvider(
+  config: Pick<RuntimeApiConfig, 'provider' | 'warmPoolSize'>,
+  logger: Logger,
+  recorder?: StartRecorder,
+): PooledSandboxProvider {
+  return new PooledSandboxProvider({
+    inner: createProvider(config.provider, logger),
+    poolSize: config.warmPoolSize,
+    maxSandboxes: config.provider.maxSandboxes,
+    recorder,
+    logger,
+  });
 }

@@ -15,12 +15,29 @@ export interface SandboxProvider {
   start(request: StartSandboxRequest): Promise<SandboxInfo>;
   /** Stops a sandbox (also one still starting) and removes everything it left; throws `sandbox_not_found`. */
   stop(id: SandboxId): Promise<void>;
+  /**
+   * Freezes a running sandbox (its processes or container stop being scheduled); the workspace and
+   * conversations survive. Pausing a paused sandbox is a no-op. Throws `sandbox_not_found`, or
+   * `sandbox_unavailable` when it is not running (still starting, or broken).
+   */
+  pause(id: SandboxId): Promise<SandboxInfo>;
+  /** Lets a paused sandbox run again; resuming a running one is a no-op. Throws like {@link pause}. */
+  resume(id: SandboxId): Promise<SandboxInfo>;
   /** The sandbox, or `undefined` when there is none with this id. */
   get(id: SandboxId): Promise<SandboxInfo | undefined>;
   /** Every sandbox this provider holds, oldest first. */
   list(): Promise<SandboxInfo[]>;
   /** Stops every sandbox; the provider starts no more afterwards. */
   close(): Promise<void>;
+}
+
+/** The `sandbox_unavailable` error for pausing or resuming a sandbox that is neither running nor paused. */
+export function notPausable(info: SandboxInfo, verb: 'pause' | 'resume'): RuntimeApiError {
+  return new RuntimeApiError(
+    'sandbox_unavailable',
+    `Sandbox ${info.id} is ${info.status}; only a running or paused sandbox can ${verb}.`,
+    { status: 409, details: { status: info.status } },
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { SandboxId, SandboxInfo, SandboxStatus, StartSandboxRequest } from '@handoff/protocol';
 import { RuntimeApiError, poolExhausted, sandboxNotFound } from '../errors';
-import { assertNoReservedEnvironment } from '../providers/sandbox-provider';
+import { assertNoReservedEnvironment, notPausable } from '../providers/sandbox-provider';
 import type { SandboxProvider } from '../providers/sandbox-provider';
 
 /** Options of {@link FakeSandboxProvider}. */
@@ -47,6 +47,14 @@ export class FakeSandboxProvider implements SandboxProvider {
     });
   }
 
+  pause(id: SandboxId): Promise<SandboxInfo> {
+    return Promise.resolve().then(() => this.freeze(id, 'paused'));
+  }
+
+  resume(id: SandboxId): Promise<SandboxInfo> {
+    return Promise.resolve().then(() => this.freeze(id, 'running'));
+  }
+
   get(id: SandboxId): Promise<SandboxInfo | undefined> {
     const info = this.sandboxes.get(id);
     return Promise.resolve(info ? { ...info } : undefined);
@@ -82,6 +90,15 @@ export class FakeSandboxProvider implements SandboxProvider {
       createdAt: this.now().toISOString(),
     };
     this.sandboxes.set(id, info);
+    return { ...info };
+  }
+
+  private freeze(id: SandboxId, target: 'paused' | 'running'): SandboxInfo {
+    const info = this.sandboxes.get(id);
+    if (!info) throw sandboxNotFound(id);
+    if (info.status !== 'running' && info.status !== 'paused')
+      throw notPausable(info, target === 'paused' ? 'pause' : 'resume');
+    info.status = target;
     return { ...info };
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { SandboxEnv } from '@handoff/protocol';
@@ -7,8 +7,9 @@ import type { SandboxId, SandboxInfo, StartSandboxRequest } from '@handoff/proto
 import { RuntimeApiError, poolExhausted, sandboxNotFound } from '../../errors';
 import { errorFields } from '../../log';
 import type { Logger } from '../../log';
-import { assertNoReservedEnvironment } from '../sandbox-provider';
+import { assertNoReservedEnvironment, notPausable } from '../sandbox-provider';
 import type { SandboxProvider } from '../sandbox-provider';
+import { checkEntries, makeFolders } from './sandbox-folder';
 import { ServiceProcess } from './service-process';
 import type { ExitStatus, ServiceName } from './service-process';
 
@@ -95,6 +96,16 @@ export class ProcessSandboxProvider implements SandboxProvider {
     await this.teardown(sandbox);
   }
 
+  /** SIGSTOP to both services' process groups; the folder and the agent server's state stay as they are. */
+  pause(id: SandboxId): Promise<SandboxInfo> {
+    return Promise.resolve().then(() => this.freeze(id, 'pause'));
+  }
+
+  /** SIGCONT to both services' process groups. */
+  resume(id: SandboxId): Promise<SandboxInfo> {
+    return Promise.resolve().then(() => this.freeze(id, 'resume'));
+  }
+
   get(id: SandboxId): Promise<SandboxInfo | undefined> {
     const sandbox = this.sandboxes.get(id);
     return Promise.resolve(sandbox ? snapshot(sandbox) : undefined);
@@ -108,6 +119,20 @@ export class ProcessSandboxProvider implements SandboxProvider {
     this.closed = true;
     await Promise.all([...this.sandboxes.values()].map((sandbox) => this.teardown(sandbox)));
     process.off('exit', this.killAllNow);
+  }
+
+  private freeze(id: SandboxId, verb: 'pause' | 'resume'): SandboxInfo {
+    const sandbox = this.sandboxes.get(id);
+    if (!sandbox) throw sandboxNotFound(id);
+    const { status } = sandbox.info;
+    if (status !== 'running' && status !== 'paused') throw notPausable(snapshot(sandbox), verb);
+    const target = verb === 'pause' ? 'paused' : 'running';
+    if (status !== target) {
+      for (const service of sandbox.services) service[verb]();
+      sandbox.info.status = target;
+      this.options.logger.info(`sandbox ${target}`, { sandboxId: id });
+    }
+    return snapshot(sandbox);
   }
 
   private register(request: StartSandboxRequest): ProcessSandbox {
@@ -138,7 +163,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
     const signal = AbortSignal.any([sandbox.startAbort.signal, AbortSignal.timeout(startTimeoutMs)]);
     const workspace = path.join(sandbox.folder, 'workspace');
     const stateDir = path.join(sandbox.folder, 'state');
-    await this.checkEntries();
+    await checkEntries(this.options.actionServerEntry, this.options.agentServerEntry);
     await makeFolders(workspace, stateDir);
     signal.throwIfAborted();
     const env = {
@@ -190,7 +215,8 @@ export class ProcessSandboxProvider implements SandboxProvider {
 
   /** A service of a running sandbox died: the sandbox is broken, so its partner goes too. */
   private onServiceExit(sandbox: ProcessSandbox, service: ServiceProcess, status: ExitStatus): void {
-    if (sandbox.stopping || sandbox.info.status !== 'running') return;
+    const { status: was } = sandbox.info;
+    if (sandbox.stopping || (was !== 'running' && was !== 'paused')) return;
     sandbox.info.status = 'error';
     this.options.logger.error('sandbox service exited; stopping its partner', {
       sandboxId: sandbox.info.id,
@@ -199,23 +225,6 @@ export class ProcessSandboxProvider implements SandboxProvider {
       signal: status.signal,
     });
     for (const partner of sandbox.services) if (partner !== service) void partner.stop(this.stopGraceMs);
-  }
-
-  private async checkEntries(): Promise<void> {
-    for (const [name, entry] of [
-      ['action server', this.options.actionServerEntry],
-      ['agent server', this.options.agentServerEntry],
-    ] as const) {
-      try {
-        await access(entry);
-      } catch (error) {
-        throw new RuntimeApiError(
-          'sandbox_start_failed',
-          `The ${name} is not built: ${entry} does not exist. Run \`npm run build\` first.`,
-          { cause: error },
-        );
-      }
-    }
   }
 
   /** Stops the services and removes the folder; idempotent, and waits for a start in progress to unwind. */
@@ -263,21 +272,4 @@ function stoppedWhileStarting(sandbox: ProcessSandbox): RuntimeApiError {
     'sandbox_start_failed',
     `Sandbox ${sandbox.info.id} was stopped before it finished starting.`,
   );
-}
-
-async function makeFolders(...folders: string[]): Promise<void> {
-  for (const folder of folders) {
-    try {
-      await mkdir(folder, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new RuntimeApiError(
-        'sandbox_start_failed',
-        `Could not create the sandbox folder ${folder}: ${reason}`,
-        {
-          cause: error,
-        },
-      );
-    }
-  }
 }

@@ -146,6 +146,8 @@ export class ServiceProcess {
   async stop(graceMs: number): Promise<void> {
     if (this.isRunning) {
       this.send('SIGTERM');
+      // A paused (SIGSTOPped) service only sees SIGTERM once it runs again.
+      this.send('SIGCONT');
       const timer = setTimeout(() => {
         this.send('SIGKILL');
       }, graceMs);
@@ -154,6 +156,16 @@ export class ServiceProcess {
     }
     await this.exited;
     this.send('SIGKILL');
+  }
+
+  /** Freezes the process and its group (SIGSTOP); {@link resume} undoes it. */
+  pause(): void {
+    this.send('SIGSTOP');
+  }
+
+  /** Lets a paused process and its group run again (SIGCONT). */
+  resume(): void {
+    this.send('SIGCONT');
   }
 
   /** Kills the process (and its group) at once, synchronously; for runtime-api's own `exit`. */
