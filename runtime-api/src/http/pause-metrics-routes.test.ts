@@ -25,7 +25,7 @@ async function start(h: ProcessHarness): Promise<SandboxInfo> {
 
 async function post(h: ProcessHarness, route: string, body: unknown) {
   const response = await h.call('POST', route, body);
-  return { status: response.status, body: (await response.json()) };
+  return { status: response.status, body: await response.json() };
 }
 
 /** Whether the agent server answers within 300 ms: a frozen process never does. */
