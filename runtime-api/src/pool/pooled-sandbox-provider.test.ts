@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorBodySchema, SandboxInfoSchema, SandboxListSchema } from '@handoff/protocol';
 import type { SandboxInfo } from '@handoff/protocol';
 import { METRIC_NAMES } from '../metrics/runtime-metrics';
 import { fixturePids, isAlive, metricValue, startProcessHarness } from '../testing/process-harness';
 import type { ProcessHarness, ProcessHarnessOptions } from '../testing/process-harness';
+import { FIXTURE_ENTRIES } from '../testing/fixture-entries';
 import { POOL_LABEL } from './pooled-sandbox-provider';
 
 let harnesses: ProcessHarness[] = [];
@@ -134,6 +135,21 @@ describe('PooledSandboxProvider over the process provider', () => {
     await harness.provider.close();
     expect(pids.filter(isAlive)).toEqual([]);
     expect(await harness.folders()).toEqual([]);
+    await harness.close();
+  });
+
+  it('close does not wait for a member that never gets ready', async () => {
+    const harness = await startProcessHarness({
+      poolSize: 1,
+      entries: { actionServer: FIXTURE_ENTRIES.readyService, agentServer: FIXTURE_ENTRIES.neverReady },
+    });
+    harness.provider.replenish();
+    await vi.waitFor(async () => {
+      expect(await harness.inner.list()).toMatchObject([{ status: 'starting' }]);
+    });
+    await harness.provider.close(); // within the test timeout, far below the 20 s start timeout
+    expect(await harness.folders()).toEqual([]);
+    expect(harness.logger.entries.filter((entry) => entry.level !== 'info')).toEqual([]);
     await harness.close();
   });
 });

@@ -60,7 +60,7 @@ export class PooledSandboxProvider implements SandboxProvider {
           ...(profile === DEFAULT_PROFILE ? {} : { image: profile }),
           labels: { [POOL_LABEL]: profile },
         }),
-      stop: (member) => this.inner.stop(member.id),
+      stop: (member) => this.inner.stop(member.id).catch(ignoreNotFound),
       hasRoom: async () => {
         const live = (await this.inner.list()).filter((info) => info.status !== 'error');
         return live.length < options.maxSandboxes;
@@ -125,9 +125,9 @@ export class PooledSandboxProvider implements SandboxProvider {
     return this.pool.settled();
   }
 
+  /** Stops every sandbox, pool members and members still starting included (the inner close aborts those). */
   async close(): Promise<void> {
-    await this.pool.close();
-    await this.inner.close();
+    await Promise.all([this.pool.close(), this.inner.close()]);
   }
 
   /** Leases ready members until one is still running (a member may have died while it waited). */
@@ -135,7 +135,7 @@ export class PooledSandboxProvider implements SandboxProvider {
     for (let member = this.pool.lease(profile); member; member = this.pool.lease(profile)) {
       const current = await this.inner.get(member.id);
       if (current?.status !== 'running') {
-        await this.inner.stop(member.id).catch(() => undefined);
+        await this.inner.stop(member.id).catch(ignoreNotFound);
         continue;
       }
       this.claims.set(member.id, { labels: { ...request.labels }, createdAt: new Date().toISOString() });
@@ -169,6 +169,12 @@ export class PooledSandboxProvider implements SandboxProvider {
     const claim = this.claims.get(info.id);
     return claim ? { ...info, labels: { ...claim.labels }, createdAt: claim.createdAt } : info;
   }
+}
+
+/** A member already gone (stopped by a close running beside it) needs no stop. */
+function ignoreNotFound(error: unknown): void {
+  if (error instanceof RuntimeApiError && error.code === 'sandbox_not_found') return;
+  throw error;
 }
 
 /** Labels starting with `handoff.` are reserved for runtime-api's own bookkeeping. */
