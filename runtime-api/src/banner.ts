@@ -9,15 +9,22 @@ export interface BannerInfo {
   generatedApiKey: string | undefined;
   /** False when the server listens on more than loopback. */
   loopbackOnly: boolean;
+  /** Ready sandboxes kept warm per profile; the line is left out when absent. */
+  warmPoolSize?: number;
 }
 
 /** The human-readable startup banner, written once to stderr. */
-export function startupBanner({ url, provider, generatedApiKey, loopbackOnly }: BannerInfo): string {
+export function startupBanner(info: BannerInfo): string {
+  const { url, provider, generatedApiKey, loopbackOnly, warmPoolSize } = info;
   const lines = [
     'Handoff runtime-api',
     `  listening   ${url}`,
     `  provider    ${provider.type} (at most ${provider.maxSandboxes} sandboxes)`,
   ];
+  if (warmPoolSize !== undefined)
+    lines.push(
+      `  warm pool   ${warmPoolSize === 0 ? 'off (every start is cold)' : `${warmPoolSize} ready (HANDOFF_WARM_POOL_SIZE)`}`,
+    );
   if (provider.type === 'process') {
     lines.push(
       `  sandboxes   ${provider.sandboxRoot}`,

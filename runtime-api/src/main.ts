@@ -32,6 +32,7 @@ function main(): void {
           provider: config.provider,
           generatedApiKey,
           loopbackOnly: isLoopback(config.host),
+          warmPoolSize: config.warmPoolSize,
         }),
       );
       if (config.provider.type === 'process')
