@@ -125,6 +125,7 @@ describe('PooledSandboxProvider over the process provider', () => {
 
   it('close stops users and pool members alike: no process, no folder left', async () => {
     const harness = await startProcessHarness({ poolSize: 2 });
+    harnesses.push(harness); // cleaned up even when an expectation fails
     harness.provider.replenish();
     await harness.provider.poolSettled();
     await start(harness, { labels: { user: 'yes' } });
@@ -135,7 +136,6 @@ describe('PooledSandboxProvider over the process provider', () => {
     await harness.provider.close();
     expect(pids.filter(isAlive)).toEqual([]);
     expect(await harness.folders()).toEqual([]);
-    await harness.close();
   });
 
   it('close does not wait for a member that never gets ready', async () => {
@@ -143,6 +143,7 @@ describe('PooledSandboxProvider over the process provider', () => {
       poolSize: 1,
       entries: { actionServer: FIXTURE_ENTRIES.readyService, agentServer: FIXTURE_ENTRIES.neverReady },
     });
+    harnesses.push(harness);
     harness.provider.replenish();
     await vi.waitFor(async () => {
       expect(await harness.inner.list()).toMatchObject([{ status: 'starting' }]);
@@ -150,6 +151,5 @@ describe('PooledSandboxProvider over the process provider', () => {
     await harness.provider.close(); // within the test timeout, far below the 20 s start timeout
     expect(await harness.folders()).toEqual([]);
     expect(harness.logger.entries.filter((entry) => entry.level !== 'info')).toEqual([]);
-    await harness.close();
   });
 });
