@@ -77,6 +77,21 @@ describe('PooledSandboxProvider over the process provider', () => {
     expect((await members(harness)).map((m) => m.id)).toEqual([member?.id]);
   });
 
+  it('never hands out a member that died while it waited; that start is cold', async () => {
+    const harness = await warmHarness({ poolSize: 1 });
+    const [member] = await members(harness);
+    if (!member) throw new Error('the pool did not fill');
+    await fetch(`${member.agentServerUrl}/exit`, { method: 'POST' });
+    await vi.waitFor(async () => {
+      expect((await harness.inner.get(member.id))?.status).toBe('error');
+    });
+    const info = await start(harness);
+    expect(info.id).not.toBe(member.id);
+    expect(info.status).toBe('running');
+    expect(await harness.inner.get(member.id)).toBeUndefined();
+    expect(await metric(harness, METRIC_NAMES.coldStarts)).toBe(1);
+  });
+
   it('hides pool members from every route until they are claimed', async () => {
     const harness = await warmHarness({ poolSize: 1 });
     const [member] = await members(harness);
