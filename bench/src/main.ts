@@ -14,6 +14,7 @@ import {
 import { BUNDLES, REPO_ROOT, startService } from '../../e2e/src/services';
 import { startRuntimeStack } from '../../e2e/src/stack';
 import { benchAgentServer } from './agent-bench';
+import { benchRuntime } from './runtime-bench';
 import { benchBashRtt, benchChangeScan, benchEditRtt, benchUpload } from './sandbox-bench';
 import { summarize, time, type Timing } from './stats';
 
@@ -30,7 +31,8 @@ function record(results: Results, name: string, timing: Timing): void {
 
 /** Cold start of a process sandbox (both services up and ready), and its stop, through runtime-api's HTTP API. */
 async function benchSandboxStart(results: Results): Promise<void> {
-  const stack = await startRuntimeStack();
+  // Pool off: this is the cold start of a process sandbox; benchRuntime measures warm claims.
+  const stack = await startRuntimeStack({ HANDOFF_WARM_POOL_SIZE: '0' });
   const starts: number[] = [];
   const stops: number[] = [];
   try {
@@ -136,6 +138,7 @@ async function benchSandbox(results: Results): Promise<void> {
 async function main(): Promise<void> {
   const results: Results = {};
   await benchSandboxStart(results);
+  await benchRuntime(results);
   await benchBashRoundTrip(results);
   await benchConversation(results);
   await benchSandbox(results);
