@@ -1,4 +1,4 @@
-import type { ReadyLine } from '@handoff/protocol';
+import { SandboxEnv, type ReadyLine } from '@handoff/protocol';
 import { startAgentServer } from './agent-server';
 import { parseConfig } from './config';
 import type { Logger } from './logger';
@@ -71,6 +71,13 @@ function stopOnSignals(logger: Logger, close: () => Promise<void>): void {
   process.on('SIGINT', () => {
     stop('SIGINT');
   });
+  if (process.env[SandboxEnv.EXIT_WITH_LAUNCHER] === '1') {
+    // The launcher holds our stdin; its end means the launcher is gone (even after a SIGKILL).
+    process.stdin.once('end', () => {
+      stop('launcher gone');
+    });
+    process.stdin.resume();
+  }
 }
 
 const sink = new LogSink();

@@ -1,3 +1,4 @@
+import { SandboxEnv } from '@handoff/protocol';
 import { startActionServer } from './action-server';
 import { parseConfig } from './config';
 import { createJsonLogger, errorFields } from './log';
@@ -31,6 +32,13 @@ try {
   };
   process.once('SIGTERM', shutDown);
   process.once('SIGINT', shutDown);
+  if (process.env[SandboxEnv.EXIT_WITH_LAUNCHER] === '1') {
+    // The launcher holds our stdin; its end means the launcher is gone (even after a SIGKILL).
+    process.stdin.once('end', () => {
+      shutDown('SIGTERM');
+    });
+    process.stdin.resume();
+  }
 } catch (error) {
   logger.error('action server could not start', errorFields(error));
   process.exit(1);

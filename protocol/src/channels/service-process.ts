@@ -33,4 +33,9 @@ export const SandboxEnv = {
    * needs the action server to run as root. Unset: commands run as the server's own user.
    */
   COMMAND_USER: 'HANDOFF_COMMAND_USER',
+  /**
+   * Both services: `1` makes the end of stdin mean "the launcher died": the service shuts down
+   * as on SIGTERM, so a launcher killed with SIGKILL leaves no orphan behind.
+   */
+  EXIT_WITH_LAUNCHER: 'HANDOFF_EXIT_WITH_LAUNCHER',
 } as const;

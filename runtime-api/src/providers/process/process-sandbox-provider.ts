@@ -174,6 +174,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
       [SandboxEnv.WORKSPACE]: workspace,
       [SandboxEnv.HOST]: '127.0.0.1',
       [SandboxEnv.PORT]: '0',
+      [SandboxEnv.EXIT_WITH_LAUNCHER]: '1',
     };
     const actionServer = this.spawn(sandbox, 'action-server', this.options.actionServerEntry, env);
     const actionPort = await actionServer.waitForReady(signal, startTimeoutMs);

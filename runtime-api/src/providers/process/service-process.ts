@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ReadyLineSchema } from '@handoff/protocol';
 import { RuntimeApiError } from '../../errors';
@@ -43,7 +43,7 @@ export class ServiceProcess {
   readonly pid: number | undefined;
   /** Resolves once the process has exited; never rejects. */
   readonly exited: Promise<ExitStatus>;
-  private readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
   private readonly firstLine: Promise<string | undefined>;
   private readonly stderrClosed: Promise<void>;
   private readonly tail: string[] = [];
@@ -53,7 +53,9 @@ export class ServiceProcess {
     this.child = spawn(process.execPath, [options.entry], {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin stays open and unused: when runtime-api dies, even by SIGKILL, the service reads
+      // its end and shuts down (HANDOFF_EXIT_WITH_LAUNCHER), so no sandbox is orphaned.
+      stdio: ['pipe', 'pipe', 'pipe'],
       detached: USE_PROCESS_GROUP,
       windowsHide: true,
     });
