@@ -149,6 +149,7 @@ describe('ProcessSandboxProvider', () => {
       'HANDOFF_WORKSPACE',
       'HANDOFF_HOST',
       'HANDOFF_PORT',
+      'HANDOFF_EXIT_WITH_LAUNCHER',
     ];
     expect(Object.keys(action.env).sort()).toEqual([...allowed].sort());
     expect(Object.keys(agent.env).sort()).toEqual(
