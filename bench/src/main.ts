@@ -4,13 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ExecuteActionResponseSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
 import { startScriptedLlmServer } from '../../agent-server/src/testing/scripted-llm-server';
-import {
-  createConversation,
-  EventStream,
-  reachedState,
-  startSandbox,
-  stopSandbox,
-} from '../../e2e/src/clients';
+import { runConversation, startSandbox, stopSandbox } from '../../e2e/src/clients';
 import { BUNDLES, REPO_ROOT, startService } from '../../e2e/src/services';
 import { startRuntimeStack } from '../../e2e/src/stack';
 import { benchAgentServer } from './agent-bench';
@@ -98,13 +92,10 @@ async function benchConversation(results: Results): Promise<void> {
     const samples = await time(10, async () => {
       const llm = await startScriptedLlmServer(turns);
       try {
-        const conversation = await createConversation(sandbox, {
+        await runConversation(sandbox, {
           llm: { model: 'openai/bench', apiKey: 'sk-bench', baseUrl: llm.url },
           initialMessage: 'run echo hello',
         });
-        const stream = new EventStream(sandbox.agentServerUrl, conversation.id, sandbox.sessionApiKey);
-        await stream.until(reachedState('finished'));
-        await stream.close();
       } finally {
         await llm.close();
       }

@@ -49,7 +49,7 @@ export async function stopSandbox(runtimeUrl: string, apiKey: string, id: string
 
 /** Creates a conversation on a sandbox's agent server. */
 export async function createConversation(
-  sandbox: SandboxInfo,
+  sandbox: AgentEndpoint,
   request: CreateConversationRequest,
 ): Promise<ConversationInfo> {
   const response = await postJson(
@@ -135,4 +135,23 @@ export class EventStream {
 /** True once the stream saw the agent reach `state`. */
 export function reachedState(state: string): (stream: EventStream) => boolean {
   return (stream) => stream.events.some((e) => e.type === 'agent_state_changed' && e.state === state);
+}
+
+/** Where a sandbox's agent server is and its key: all a conversation client needs. */
+export type AgentEndpoint = Pick<SandboxInfo, 'agentServerUrl' | 'sessionApiKey'>;
+
+/**
+ * Creates a conversation (its `initialMessage` starts the agent), follows its stream from the
+ * start until the agent reaches `state`, and returns the closed stream with everything it saw.
+ */
+export async function runConversation(
+  sandbox: AgentEndpoint,
+  request: CreateConversationRequest,
+  state = 'finished',
+): Promise<{ conversation: ConversationInfo; stream: EventStream }> {
+  const conversation = await createConversation(sandbox, request);
+  const stream = new EventStream(sandbox.agentServerUrl, conversation.id, sandbox.sessionApiKey);
+  await stream.until(reachedState(state));
+  await stream.close();
+  return { conversation, stream };
 }

@@ -6,7 +6,7 @@ import {
   startScriptedLlmServer,
   type ScriptedLlmServer,
 } from '../../agent-server/src/testing/scripted-llm-server';
-import { createConversation, EventStream, reachedState, startSandbox } from './clients';
+import { runConversation, startSandbox } from './clients';
 import { startRuntimeStack, type RuntimeStack } from './stack';
 
 const PLANTED = 'planted-secret-value-7f3a9c21d4e8';
@@ -53,14 +53,11 @@ describe('secrets through the real stack', () => {
       },
       { toolCalls: [{ name: 'finish', arguments: { message: 'Read the config.' } }] },
     ]);
-    const conversation = await createConversation(sandbox, {
+    const { conversation, stream } = await runConversation(sandbox, {
       llm: { model: 'openai/gpt-4o', apiKey: LLM_KEY, baseUrl: llm.url },
       secrets: { DEPLOY_TOKEN: GIVEN, CONFIG_TOKEN: PLANTED },
       initialMessage: 'show me the config',
     });
-    const stream = new EventStream(sandbox.agentServerUrl, conversation.id, sandbox.sessionApiKey);
-    await stream.until(reachedState('finished'));
-    await stream.close();
 
     // The commands really ran and really saw the values: their output was masked, not empty.
     const outputs = stream.events.flatMap((e) =>

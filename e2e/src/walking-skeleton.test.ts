@@ -4,7 +4,7 @@ import {
   startScriptedLlmServer,
   type ScriptedLlmServer,
 } from '../../agent-server/src/testing/scripted-llm-server';
-import { createConversation, EventStream, reachedState, startSandbox } from './clients';
+import { createConversation, EventStream, reachedState, runConversation, startSandbox } from './clients';
 import { startRuntimeStack, type RuntimeStack } from './stack';
 import { digest, storyOf } from './digest';
 import { runThenFinish } from './scripts';
@@ -29,13 +29,10 @@ describe('walking skeleton: runtime-api → sandbox → agent-server → LLM →
 
   it('runs "echo hello" and streams the events in order', async () => {
     llm = await startScriptedLlmServer(runThenFinish('echo hello', 'The command printed hello.'));
-    const conversation = await createConversation(sandbox, {
+    const { stream } = await runConversation(sandbox, {
       llm: { model: 'openai/gpt-4o', apiKey: LLM_KEY, baseUrl: llm.url },
       initialMessage: 'run echo hello',
     });
-    const stream = new EventStream(sandbox.agentServerUrl, conversation.id, sandbox.sessionApiKey);
-    await stream.until(reachedState('finished'));
-    await stream.close();
 
     expect(stream.frames[0]?.type).toBe('welcome');
     const events = stream.events;

@@ -17,6 +17,7 @@ import { EventSocketClient } from './event-socket-client';
 import { FakeSandboxClient } from './fake-sandbox-client';
 import { floodMessage, floodRunner } from './flood-runner';
 import { ScriptedLlmClient } from './scripted-llm-client';
+import { inProcessConfig } from './in-process-config';
 
 const KEY = 'stream-bench-session-key-0123';
 const LLM = { model: 'openai-compatible/bench', baseUrl: 'http://127.0.0.1:9/v1' };
@@ -39,14 +40,7 @@ export interface ReplayTiming {
 async function withServer<T>(run: (server: RunningAgentServer) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'stream-bench-'));
   const server = await startAgentServer({
-    config: {
-      sessionApiKey: KEY,
-      host: '127.0.0.1',
-      port: 0,
-      workspace: dir,
-      actionServerUrl: 'http://127.0.0.1:9',
-      stateDir: dir,
-    },
+    config: inProcessConfig(KEY, dir, dir),
     logger: silentLogger,
     llmClientFactory: () => new ScriptedLlmClient([]),
     sandbox: new FakeSandboxClient(),

@@ -13,6 +13,7 @@ import { FakeSandboxClient } from '../testing/fake-sandbox-client';
 import { floodMessage, floodRunner } from '../testing/flood-runner';
 import { ScriptedLlmClient } from '../testing/scripted-llm-client';
 import type { SessionEnd } from './event-socket';
+import { inProcessConfig } from '../testing/in-process-config';
 
 const KEY = 'socket-flow-session-key-1234';
 let dir: string;
@@ -21,14 +22,7 @@ let ends: SessionEnd[];
 
 async function start(extra: Partial<StartAgentServerOptions> = {}): Promise<void> {
   server = await startAgentServer({
-    config: {
-      sessionApiKey: KEY,
-      host: '127.0.0.1',
-      port: 0,
-      workspace: '/workspace',
-      actionServerUrl: 'http://127.0.0.1:9',
-      stateDir: dir,
-    },
+    config: inProcessConfig(KEY, dir),
     logger: silentLogger,
     llmClientFactory: () => new ScriptedLlmClient([]),
     sandbox: new FakeSandboxClient(),

@@ -18,6 +18,7 @@ import type { FakeSandboxHandler } from '../testing/fake-sandbox-client';
 import { FakeSandboxClient, fakeRunCommandObservation } from '../testing/fake-sandbox-client';
 import type { ScriptedLlmStep } from '../testing/scripted-llm-client';
 import { ScriptedLlmClient } from '../testing/scripted-llm-client';
+import { inProcessConfig } from '../testing/in-process-config';
 
 const KEY = 'socket-test-session-key-123';
 let dir: string;
@@ -30,14 +31,7 @@ beforeEach(async () => {
   script = [{ text: 'hello there' }];
   sandboxHandler = undefined;
   server = await startAgentServer({
-    config: {
-      sessionApiKey: KEY,
-      host: '127.0.0.1',
-      port: 0,
-      workspace: '/workspace',
-      actionServerUrl: 'http://127.0.0.1:9',
-      stateDir: dir,
-    },
+    config: inProcessConfig(KEY, dir),
     logger: silentLogger,
     llmClientFactory: () => new ScriptedLlmClient(script),
     sandbox: new FakeSandboxClient((action, options) =>

@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import { ErrorBodySchema, SESSION_API_KEY_HEADER, type Event } from '@handoff/protocol';
-import { createConversation, EventStream, reachedState } from '../clients';
+import { runConversation } from '../clients';
 import { docker, dockerOk, TEST_LABEL } from './docker-cli';
 import { sandboxTest } from './sandbox-test';
 import { digest, storyOf } from '../digest';
@@ -59,13 +59,10 @@ describe('the sandbox image', () => {
 
   sandboxTest('runs a conversation: echo hello over the real WebSocket', async ({ sandbox, startLlm }) => {
     const llm = await startLlm(runThenFinish('echo hello'));
-    const conversation = await createConversation(sandbox.info, {
+    const { stream } = await runConversation(sandbox.info, {
       llm: { model: 'openai/gpt-4o', apiKey: LLM_KEY, baseUrl: llm.baseUrl },
       initialMessage: 'run echo hello',
     });
-    const stream = new EventStream(sandbox.agentServerUrl, conversation.id, sandbox.sessionApiKey);
-    await stream.until(reachedState('finished'));
-    await stream.close();
 
     expect(stream.frames[0]?.type).toBe('welcome');
     const events = stream.events;
@@ -97,13 +94,10 @@ describe('the sandbox image', () => {
         'stat -c "%U %a %n" /workspace /var/lib/handoff',
       ].join('; ');
       const llm = await startLlm(runThenFinish(command));
-      const conversation = await createConversation(sandbox.info, {
+      const { stream } = await runConversation(sandbox.info, {
         llm: { model: 'openai/gpt-4o', apiKey: LLM_KEY, baseUrl: llm.baseUrl },
         initialMessage: 'who am I?',
       });
-      const stream = new EventStream(sandbox.agentServerUrl, conversation.id, sandbox.sessionApiKey);
-      await stream.until(reachedState('finished'));
-      await stream.close();
 
       const output = commandOutput(stream.events);
       expect(output).toMatch(/^handoff\r?\n1000\r?\n/);
