@@ -22,6 +22,10 @@ export const ErrorCodeSchema = z.enum([
   'sandbox_start_failed',
   /** No sandbox can be started: the configured limit is reached. */
   'pool_exhausted',
+  /** The Docker engine (or every engine) does not answer; runtime-api retries by itself. */
+  'engine_unavailable',
+  /** The requested image is not on the engine; build or pull it first. */
+  'image_not_found',
   /** The conversation is busy with another run. */
   'conversation_busy',
   /** Too many sockets follow one conversation; try again later. */
@@ -78,6 +82,8 @@ export const HTTP_STATUS_BY_ERROR_CODE = {
   sandbox_unavailable: 503,
   sandbox_start_failed: 503,
   pool_exhausted: 503,
+  engine_unavailable: 503,
+  image_not_found: 400,
   conversation_busy: 409,
   too_many_subscribers: 429,
   max_iterations_reached: 409,

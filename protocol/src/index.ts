@@ -102,6 +102,7 @@ export {
   SendMessageRequestSchema,
   EventsPageQuerySchema,
   EventsPageSchema,
+  SandboxActivitySchema,
 } from './channels/agent-http';
 export type {
   LlmConfig,
@@ -115,6 +116,7 @@ export type {
   SendMessageRequest,
   EventsPageQuery,
   EventsPage,
+  SandboxActivity,
 } from './channels/agent-http';
 export {
   AliveResponseSchema,
@@ -126,6 +128,8 @@ export {
   DirectoryListingSchema,
   UploadResponseSchema,
   ChangesResponseSchema,
+  SetEnvironmentRequestSchema,
+  SetEnvironmentResponseSchema,
 } from './channels/sandbox-http';
 export type {
   AliveResponse,
@@ -137,9 +141,13 @@ export type {
   DirectoryListing,
   UploadResponse,
   ChangesResponse,
+  SetEnvironmentRequest,
+  SetEnvironmentResponse,
 } from './channels/sandbox-http';
 export {
   SandboxStatusSchema,
+  SandboxResourcesSchema,
+  SandboxNetworkSchema,
   StartSandboxRequestSchema,
   SandboxInfoSchema,
   StopSandboxRequestSchema,
@@ -150,6 +158,8 @@ export {
 } from './channels/runtime-http';
 export type {
   SandboxStatus,
+  SandboxResources,
+  SandboxNetwork,
   StartSandboxRequest,
   SandboxInfo,
   StopSandboxRequest,

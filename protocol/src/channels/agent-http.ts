@@ -212,3 +212,20 @@ export const EventsPageSchema = z
   .strict();
 /** An events page. */
 export type EventsPage = z.infer<typeof EventsPageSchema>;
+
+/**
+ * `GET /api/sandbox/activity` of the agent server: what runtime-api needs to decide that a sandbox
+ * is idle (pause it) or abandoned (reap it).
+ */
+export const SandboxActivitySchema = z
+  .object({
+    /** Open event sockets (clients following a conversation). */
+    connections: z.number().int().nonnegative(),
+    /** Conversations whose agent is running or waiting on the sandbox right now. */
+    runningConversations: z.number().int().nonnegative(),
+    /** Last authenticated request, socket frame or agent step, ISO 8601. */
+    lastActivityAt: z.iso.datetime(),
+  })
+  .strict();
+/** Sandbox activity. */
+export type SandboxActivity = z.infer<typeof SandboxActivitySchema>;

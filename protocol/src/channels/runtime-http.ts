@@ -1,20 +1,52 @@
 import { z } from 'zod';
 import { SandboxIdSchema } from '../ids';
 
-/** Where a sandbox stands. */
-export const SandboxStatusSchema = z.enum(['starting', 'running', 'paused', 'stopped', 'error']);
+/**
+ * Where a sandbox stands. `unavailable`: its Docker engine does not answer right now; it comes back
+ * as it was once the engine does.
+ */
+export const SandboxStatusSchema = z.enum(['starting', 'running', 'paused', 'stopped', 'error', 'unavailable']);
 /** A sandbox status. */
 export type SandboxStatus = z.infer<typeof SandboxStatusSchema>;
+
+/**
+ * Limits of one sandbox (docker provider; the process provider cannot enforce them and says so).
+ * Bounds are sanity checks: a request outside them is a mistake, not a wish.
+ */
+export const SandboxResourcesSchema = z
+  .object({
+    /** CPU cores it may use, e.g. `1.5`. */
+    cpus: z.number().min(0.1).max(64).optional(),
+    /** Memory limit in MiB (swap included: no swap beyond it). */
+    memoryMb: z.number().int().min(256).max(262_144).optional(),
+    /** Most processes and threads at once (stops fork bombs). */
+    pidsLimit: z.number().int().min(64).max(65_536).optional(),
+  })
+  .strict();
+/** Sandbox limits. */
+export type SandboxResources = z.infer<typeof SandboxResourcesSchema>;
+
+/** `egress`: the sandbox may reach the network (default). `none`: no traffic leaves it. */
+export const SandboxNetworkSchema = z.enum(['egress', 'none']);
+/** A sandbox network mode. */
+export type SandboxNetwork = z.infer<typeof SandboxNetworkSchema>;
 
 /** `POST /start` body. */
 export const StartSandboxRequestSchema = z
   .object({
     /** Image (docker) or profile to start from; the server default when absent. */
     image: z.string().min(1).optional(),
-    /** Extra environment for the sandbox's processes. */
+    /**
+     * Extra environment for the agent's commands (secrets included). A warm sandbox receives it when
+     * it is claimed; it never appears in labels, logs or `/sessions`.
+     */
     environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional(),
     /** Free-form labels, returned by `/sessions` and `/list`. */
     labels: z.record(z.string().min(1).max(63), z.string().max(256)).optional(),
+    /** Limits; the server defaults when absent. */
+    resources: SandboxResourcesSchema.optional(),
+    /** Network mode; `egress` when absent. */
+    network: SandboxNetworkSchema.optional(),
   })
   .strict();
 /** A start-sandbox request. */

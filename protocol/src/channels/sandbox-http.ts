@@ -96,3 +96,28 @@ export const ChangesResponseSchema = z
   .strict();
 /** A changes response. */
 export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;
+
+/**
+ * `PUT /environment` of the action server, and `PUT /api/sandbox/environment` of the agent server
+ * (which passes it on): variables the agent's commands get from now on, set when runtime-api
+ * claims a warm sandbox for a session. Existing shell sessions get them too. Replaces what an
+ * earlier call set. Values are secrets: never logged, never echoed back.
+ */
+export const SetEnvironmentRequestSchema = z
+  .object({
+    /** Variable name to value; `HANDOFF_*` names are refused. */
+    environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()),
+  })
+  .strict();
+/** A set-environment request. */
+export type SetEnvironmentRequest = z.infer<typeof SetEnvironmentRequestSchema>;
+
+/** `PUT /environment` result: the names now set (never the values). */
+export const SetEnvironmentResponseSchema = z
+  .object({
+    /** The variable names, sorted. */
+    names: z.array(z.string()),
+  })
+  .strict();
+/** A set-environment response. */
+export type SetEnvironmentResponse = z.infer<typeof SetEnvironmentResponseSchema>;

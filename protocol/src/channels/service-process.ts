@@ -24,6 +24,11 @@ export const SandboxEnv = {
   PORT: 'HANDOFF_PORT',
   /** The workspace folder (both services). */
   WORKSPACE: 'HANDOFF_WORKSPACE',
+  /**
+   * Agent server only: the key it sends to the action server, when that one has its own key (the
+   * docker provider's two-container sandbox). Default: the session key.
+   */
+  ACTION_SERVER_API_KEY: 'HANDOFF_ACTION_SERVER_API_KEY',
   /** Base URL of the action server (agent server only). */
   ACTION_SERVER_URL: 'HANDOFF_ACTION_SERVER_URL',
   /** Where conversations are kept (agent server only). */
