@@ -2,6 +2,7 @@ import {
   ExecuteActionRequestSchema,
   FilePathQuerySchema,
   InterruptRequestSchema,
+  SetEnvironmentRequestSchema,
   SESSION_API_KEY_HEADER,
   constantTimeEqual,
   errorBody,
@@ -27,6 +28,7 @@ import { DEFAULT_UPLOAD_LIMITS } from './files/upload-policy';
 import type { UploadLimits } from './files/upload-policy';
 import { createJsonLogger, errorFields } from './log';
 import type { Logger } from './log';
+import { setEnvironment } from './shell/set-environment';
 import { ShellSessions } from './shell/shell-sessions';
 
 /**
@@ -88,6 +90,9 @@ export function createApp(options: CreateAppOptions): Hono {
   );
   app.post('/interrupt', limitBody, async (c) =>
     c.json(await interrupt(await readJson(c, InterruptRequestSchema), ctx)),
+  );
+  app.put('/environment', limitBody, async (c) =>
+    c.json(setEnvironment(await readJson(c, SetEnvironmentRequestSchema), ctx.shells)),
   );
   // No body limit: an upload is streamed to disk under its own caps.
   app.put('/files/upload', async (c) => c.json(await uploadTar({ ...upload, ...uploadRequest(c) })));

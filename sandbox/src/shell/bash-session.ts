@@ -85,6 +85,8 @@ export class BashSession {
   /** Settles once the latest command was typed into the terminal. */
   #launched: Promise<void> = Promise.resolve();
   #closing = false;
+  /** Environment updates (`environmentUpdate` scripts) the shell runs before its next command. */
+  #pendingEnv: string[] = [];
 
   private constructor(options: BashSessionOptions, dir: string, nonce: string) {
     this.#dir = dir;
@@ -165,6 +167,14 @@ export class BashSession {
     return true;
   }
 
+  /**
+   * Has the shell run `script` (exports and unsets) before its next command, silently: a running
+   * command keeps its environment, an idle shell gets the update with the command that follows.
+   */
+  updateEnvironment(script: string): void {
+    this.#pendingEnv.push(script);
+  }
+
   /** Kills every process of the session (jobs in the background too) and waits for bash to exit. */
   async close(): Promise<void> {
     this.#closing = true;
@@ -204,7 +214,11 @@ export class BashSession {
   }
 
   async #launch(command: string, cwd: string | undefined): Promise<void> {
-    await writeFile(this.#commandFile, commandFileContent(command, cwd), { mode: 0o644 });
+    const updates = this.#pendingEnv.length;
+    const envScript = this.#pendingEnv.join('\n');
+    // Readable by the command user; the session folder (0700, theirs) keeps everyone else out.
+    await writeFile(this.#commandFile, commandFileContent(command, cwd, envScript), { mode: 0o644 });
+    this.#pendingEnv = this.#pendingEnv.slice(updates);
     this.#echo.arm(LAUNCH_ECHO);
     // A newline, not Enter: it ends the line also when a command left the terminal in raw mode.
     this.#pty.write(`${LAUNCH_LINE}\n`);

@@ -47,9 +47,10 @@ describe('MarkerScanner', () => {
 });
 
 describe('command file and quoting', () => {
-  it('puts the directory and the command around one NUL, dropping NULs from the command', () => {
-    expect(commandFileContent('echo a\0b', '/w')).toBe('/w\0echo ab');
-    expect(commandFileContent('ls', undefined)).toBe('\0ls');
+  it('puts the directory, the environment update and the command between NULs, dropping NULs from the command', () => {
+    expect(commandFileContent('echo a\0b', '/w')).toBe('/w\0\0echo ab');
+    expect(commandFileContent('ls', '/w', 'export A=1')).toBe('/w\0export A=1\0ls');
+    expect(commandFileContent('ls', undefined)).toBe('\0\0ls');
   });
 
   it('quotes single quotes for bash', () => {

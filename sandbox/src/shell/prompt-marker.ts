@@ -38,11 +38,13 @@ __hf_prompt() {
   d=\${d//%/%25}; d=\${d//$'\\n'/%0A}; d=\${d//$'\\a'/%07}; d=\${d//$'\\e'/%1B}
   printf '\\033]6973;${nonce};%d;%s\\007' "$s" "$d"
   PS1='' PS2=''
-  unset __hf_c __hf_d
+  unset __hf_c __hf_d __hf_e
 }
 __hf_load() {
   __hf_s=$?
-  { IFS= read -r -d '' __hf_d; IFS= read -r -d '' __hf_c; } < ${shellQuote(commandFile)}
+  { IFS= read -r -d '' __hf_d; IFS= read -r -d '' __hf_e; IFS= read -r -d '' __hf_c; } < ${shellQuote(commandFile)}
+  # Variables set since the last command (secrets): no trace, even under set -x.
+  { [ -z "$__hf_e" ] || eval "$__hf_e"; } 2>/dev/null
   [ -z "$__hf_d" ] || builtin cd -- "$__hf_d"
 }
 __hf_status() { return "$__hf_s"; }
@@ -52,10 +54,13 @@ readonly PROMPT_COMMAND
 `;
 }
 
-/** The command file's content: the directory to change to first ('' for none), NUL, the command. */
-export function commandFileContent(command: string, cwd: string | undefined): string {
+/**
+ * The command file's content: the directory to change to first ('' for none), NUL, a script that
+ * updates the environment first ('' for none; see `environmentUpdate`), NUL, the command.
+ */
+export function commandFileContent(command: string, cwd: string | undefined, envScript = ''): string {
   // bash cannot hold NUL in a string; it drops NULs from typed input too.
-  return `${cwd ?? ''}\0${command.replaceAll('\0', '')}`;
+  return `${cwd ?? ''}\0${envScript}\0${command.replaceAll('\0', '')}`;
 }
 
 /** `text` in single quotes for bash. */

@@ -3,7 +3,7 @@ import { SandboxError } from '../errors';
 import { BashSession } from './bash-session';
 import type { SessionInput } from './bash-session';
 import type { CallLimits, SessionResult } from './pending-call';
-import { shellEnv } from './shell-env';
+import { environmentUpdate, shellEnv } from './shell-env';
 
 /** How many shell sessions may be open at once by default. */
 export const DEFAULT_MAX_SESSIONS = 16;
@@ -27,7 +27,9 @@ export interface ShellSessionsOptions {
  */
 export class ShellSessions {
   readonly #options: ShellSessionsOptions;
-  readonly #env: Record<string, string>;
+  #env: Record<string, string>;
+  /** What the last `setEnvironment` set. */
+  #extra: Record<string, string> = {};
   readonly #sessions = new Map<string, Promise<BashSession>>();
   #closed = false;
 
@@ -49,6 +51,28 @@ export class ShellSessions {
       return session.run(input, limits);
     }
     return (await this.#open(name)).run(input, limits);
+  }
+
+  /**
+   * Sets variables for every command from now on, replacing what an earlier call set: sessions
+   * opened later start with them, open ones get them before their next command. Names must have
+   * passed `refusedVariable`.
+   */
+  setEnvironment(variables: Record<string, string>): void {
+    const dropped = Object.keys(this.#extra).filter((name) => !(name in variables));
+    this.#extra = { ...variables };
+    this.#env = shellEnv({ ...this.#options.env, ...variables }, this.#options.commandUser);
+    const script = environmentUpdate(this.#env, Object.keys(variables), dropped);
+    if (script === '') return;
+    for (const started of this.#sessions.values()) {
+      // A session still starting was spawned with the old environment: it gets the update once up.
+      void started.then(
+        (session) => {
+          session.updateEnvironment(script);
+        },
+        () => undefined,
+      );
+    }
   }
 
   /** Interrupts the running command of session `name`; resolves with whether one was running. */
