@@ -18,7 +18,7 @@ await esbuild.build({
   minify: production,
   legalComments: 'none',
   logLevel: 'warning',
-  external: ['bufferutil', 'utf-8-validate', 'node-pty'],
+  external: ['bufferutil', 'utf-8-validate', 'node-pty', 'ssh2', 'cpu-features'],
   // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

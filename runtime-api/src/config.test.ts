@@ -72,12 +72,46 @@ describe('loadConfig', () => {
     });
   });
 
-  it('parses the docker provider (create-provider refuses it for now)', () => {
+  it('parses the docker provider with its defaults', () => {
     expect(loadConfig({ HANDOFF_PROVIDER: 'docker' }).provider).toEqual({
       type: 'docker',
+      engines: ['unix:///var/run/docker.sock'],
+      image: 'handoff/sandbox:latest',
       maxSandboxes: 8,
+      maxRunning: 8,
       startTimeoutMs: 30_000,
+      idlePauseMs: 900_000,
+      reapAfterMs: 86_400_000,
+      lifecycleIntervalMs: 30_000,
+      ownerId: 'default',
+      resources: { cpus: 2, memoryMb: 4096, pidsLimit: 1024 },
+      extraLabels: {},
     });
+  });
+
+  it('reads several engines, limits and extra labels for the docker provider', () => {
+    const provider = loadConfig({
+      HANDOFF_PROVIDER: 'docker',
+      DOCKER_HOST: 'unix:///ignored.sock',
+      HANDOFF_DOCKER_HOSTS: 'unix:///run/a.sock, tcp://10.0.0.2:2375',
+      HANDOFF_MAX_RUNNING: '3',
+      HANDOFF_SANDBOX_MEMORY_MB: '2048',
+      HANDOFF_RUNTIME_ID: 'ci-1',
+      HANDOFF_DOCKER_LABELS: 'handoff.test=1,team=x',
+    }).provider;
+    expect(provider).toMatchObject({
+      engines: ['unix:///run/a.sock', 'tcp://10.0.0.2:2375'],
+      maxRunning: 3,
+      ownerId: 'ci-1',
+      resources: { memoryMb: 2048 },
+      extraLabels: { 'handoff.test': '1', team: 'x' },
+    });
+  });
+
+  it('refuses an engine that is not a Docker endpoint', () => {
+    expect(() => loadConfig({ HANDOFF_PROVIDER: 'docker', HANDOFF_DOCKER_HOSTS: '/var/run/docker.sock' })).toThrow(
+      'HANDOFF_DOCKER_HOSTS',
+    );
   });
 
   it.each([
@@ -86,6 +120,8 @@ describe('loadConfig', () => {
     ['HANDOFF_PROVIDER', 'kubernetes'],
     ['HANDOFF_MAX_SANDBOXES', '0'],
     ['HANDOFF_SANDBOX_START_TIMEOUT_MS', '1.5'],
+    ['HANDOFF_RUNTIME_ID', 'has space'],
+    ['HANDOFF_SANDBOX_MEMORY_MB', '12'],
   ])('names %s=%s in its error', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

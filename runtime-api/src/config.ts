@@ -23,11 +23,36 @@ export interface ProcessProviderConfig {
   inheritedEnv: Record<string, string>;
 }
 
-/** Runs each sandbox in a container; not available yet. */
+/** Default limits of a docker sandbox (a start request may set its own). */
+export interface DockerResourceDefaults {
+  cpus: number;
+  memoryMb: number;
+  pidsLimit: number;
+}
+
+/** Runs each sandbox as two hardened containers on one of several Docker engines. */
 export interface DockerProviderConfig {
   type: 'docker';
+  /** Docker endpoints (`unix:///var/run/docker.sock`, `tcp://host:2375`); sandboxes go to the least loaded healthy one. */
+  engines: string[];
+  /** The sandbox image when a request names none. */
+  image: string;
+  /** Sandboxes runtime-api may hold at once (pool members included). */
   maxSandboxes: number;
+  /** Claimed sandboxes running at once; beyond it the least recently active idle one is paused. */
+  maxRunning: number;
   startTimeoutMs: number;
+  /** A running sandbox with no client and no agent at work for this long is paused; `0` never. */
+  idlePauseMs: number;
+  /** A sandbox paused (or broken) for this long is removed: its owner is gone; `0` never. */
+  reapAfterMs: number;
+  /** How often idleness, the running cap and reaping are checked. */
+  lifecycleIntervalMs: number;
+  /** This runtime-api's name in the `handoff.owner` label: it adopts only its own sandboxes after a restart. */
+  ownerId: string;
+  resources: DockerResourceDefaults;
+  /** Extra labels on every container and volume (e.g. for cleanup tooling). */
+  extraLabels: Record<string, string>;
 }
 
 /** The sandbox backend, discriminated by `type` (one variant per provider, after SWE-ReX `config.py`). */
@@ -62,6 +87,18 @@ const EnvSchema = z.object({
   HANDOFF_MAX_SANDBOXES: optional(z.coerce.number().int().positive()),
   HANDOFF_SANDBOX_START_TIMEOUT_MS: optional(z.coerce.number().int().positive()),
   HANDOFF_WARM_POOL_SIZE: optional(z.coerce.number().int().min(0).max(64)),
+  DOCKER_HOST: optional(z.string()),
+  HANDOFF_DOCKER_HOSTS: optional(z.string()),
+  HANDOFF_SANDBOX_IMAGE: optional(z.string()),
+  HANDOFF_MAX_RUNNING: optional(z.coerce.number().int().positive()),
+  HANDOFF_IDLE_PAUSE_MS: optional(z.coerce.number().int().min(0)),
+  HANDOFF_REAP_AFTER_MS: optional(z.coerce.number().int().min(0)),
+  HANDOFF_LIFECYCLE_INTERVAL_MS: optional(z.coerce.number().int().min(100)),
+  HANDOFF_RUNTIME_ID: optional(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/)),
+  HANDOFF_SANDBOX_CPUS: optional(z.coerce.number().min(0.1).max(64)),
+  HANDOFF_SANDBOX_MEMORY_MB: optional(z.coerce.number().int().min(256)),
+  HANDOFF_SANDBOX_PIDS_LIMIT: optional(z.coerce.number().int().min(64)),
+  HANDOFF_DOCKER_LABELS: optional(z.string().regex(/^[a-z0-9._-]+=[^,]*(,[a-z0-9._-]+=[^,]*)*$/)),
 });
 
 /** Where defaults are resolved from; both `src/config.ts` and the bundle `dist/main.js` sit one level below `runtime-api/`. */
@@ -87,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}
   const startTimeoutMs = vars.HANDOFF_SANDBOX_START_TIMEOUT_MS ?? 30_000;
   const provider: ProviderConfig =
     vars.HANDOFF_PROVIDER === 'docker'
-      ? { type: 'docker', maxSandboxes, startTimeoutMs }
+      ? dockerConfig(vars, maxSandboxes, startTimeoutMs)
       : {
           type: 'process',
           sandboxRoot: path.resolve(
@@ -109,6 +146,47 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults = {}
     port: vars.HANDOFF_RUNTIME_PORT ?? 3000,
     provider,
     warmPoolSize: vars.HANDOFF_WARM_POOL_SIZE ?? 1,
+  };
+}
+
+const MINUTE = 60_000;
+
+function dockerConfig(
+  vars: z.infer<typeof EnvSchema>,
+  maxSandboxes: number,
+  startTimeoutMs: number,
+): DockerProviderConfig {
+  const engines = (vars.HANDOFF_DOCKER_HOSTS ?? vars.DOCKER_HOST ?? 'unix:///var/run/docker.sock')
+    .split(',')
+    .map((host) => host.trim())
+    .filter((host) => host !== '');
+  for (const host of engines)
+    if (!/^(unix|tcp|http|https):\/\//.test(host))
+      throw new ConfigError(
+        `Invalid runtime-api environment:\n  HANDOFF_DOCKER_HOSTS: "${host}" is not a Docker endpoint; use unix:///path/docker.sock or tcp://host:port`,
+      );
+  return {
+    type: 'docker',
+    engines,
+    image: vars.HANDOFF_SANDBOX_IMAGE ?? 'handoff/sandbox:latest',
+    maxSandboxes,
+    maxRunning: vars.HANDOFF_MAX_RUNNING ?? maxSandboxes,
+    startTimeoutMs,
+    idlePauseMs: vars.HANDOFF_IDLE_PAUSE_MS ?? 15 * MINUTE,
+    reapAfterMs: vars.HANDOFF_REAP_AFTER_MS ?? 24 * 60 * MINUTE,
+    lifecycleIntervalMs: vars.HANDOFF_LIFECYCLE_INTERVAL_MS ?? 30_000,
+    ownerId: vars.HANDOFF_RUNTIME_ID ?? 'default',
+    resources: {
+      cpus: vars.HANDOFF_SANDBOX_CPUS ?? 2,
+      memoryMb: vars.HANDOFF_SANDBOX_MEMORY_MB ?? 4096,
+      pidsLimit: vars.HANDOFF_SANDBOX_PIDS_LIMIT ?? 1024,
+    },
+    extraLabels: Object.fromEntries(
+      (vars.HANDOFF_DOCKER_LABELS ?? '')
+        .split(',')
+        .filter((pair) => pair !== '')
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    ),
   };
 }
 

@@ -10,8 +10,8 @@ import { RuntimeMetrics } from './metrics/runtime-metrics';
 import { createPooledProvider } from './providers/create-provider';
 import type { SandboxProvider } from './providers/sandbox-provider';
 
-/** Composition root: config, provider, app, server, shutdown. */
-function main(): void {
+/** Composition root: config, provider (adopting what a previous run left), app, server, shutdown. */
+async function main(): Promise<void> {
   const logger = createJsonLogger();
   const config = loadConfig(process.env);
   const generatedApiKey = config.apiKey === undefined ? randomBytes(32).toString('base64url') : undefined;
@@ -20,6 +20,7 @@ function main(): void {
     logger.warn('HANDOFF_RUNTIME_API_KEY is shorter than 16 characters; use a long random key');
   const metrics = new RuntimeMetrics();
   const provider = createPooledProvider(config, logger, metrics);
+  await provider.init();
   metrics.watch({ list: () => provider.list(), poolSizes: () => provider.poolSizes() });
   const app = createApp({ apiKey, provider, logger, metrics });
   const server = serve(
@@ -78,7 +79,7 @@ function shutDownOnSignals(provider: SandboxProvider, closeServer: () => void, l
 }
 
 try {
-  main();
+  await main();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`runtime-api: ${error.message}\n`);

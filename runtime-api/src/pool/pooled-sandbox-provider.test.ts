@@ -63,18 +63,28 @@ describe('PooledSandboxProvider over the process provider', () => {
     expect(after.items.map((item) => item.id)).toEqual([info.id]);
   });
 
-  it('cold-starts a request with environment, which a warm sandbox could not take', async () => {
+  it('hands a warm sandbox the request's environment when it is claimed', async () => {
     const harness = await warmHarness({ poolSize: 1 });
     const [member] = await members(harness);
-    const info = await start(harness, { environment: { FIXTURE_FLAVOUR: 'mint' } });
-    expect(info.id).not.toBe(member?.id);
+    const info = await start(harness, { environment: { FIXTURE_FLAVOUR: 'mint' }, labels: { who: 'me' } });
+    expect(info.id).toBe(member?.id);
+    expect(info.labels).toEqual({ who: 'me' });
     const report = (await (await fetch(`${info.agentServerUrl}/env`)).json()) as {
       env: Record<string, string>;
     };
     expect(report.env['FIXTURE_FLAVOUR']).toBe('mint');
-    expect(await metric(harness, METRIC_NAMES.coldStarts)).toBe(1);
+    expect(await metric(harness, METRIC_NAMES.coldStarts)).toBe(0);
+    expect(await metric(harness, METRIC_NAMES.claims)).toBe(1);
+  });
+
+  it('cold-starts a request for another network mode; the process provider refuses isolation it cannot give', async () => {
+    const harness = await warmHarness({ poolSize: 1 });
+    const response = await harness.call('POST', '/start', { network: 'none' });
+    expect(response.status).toBe(400);
+    expect(ErrorBodySchema.parse(await response.json()).message).toContain('HANDOFF_PROVIDER=docker');
+    const limited = await harness.call('POST', '/start', { resources: { memoryMb: 1024 } });
+    expect(limited.status).toBe(400);
     expect(await metric(harness, METRIC_NAMES.claims)).toBe(0);
-    expect((await members(harness)).map((m) => m.id)).toEqual([member?.id]);
   });
 
   it('never hands out a member that died while it waited; that start is cold', async () => {

@@ -31,27 +31,23 @@ export interface PooledSandboxProviderOptions {
   logger: Logger;
 }
 
-/** What a claim gave a pool member: the caller's labels and the claim time. */
-interface Claim {
-  labels: Record<string, string>;
-  createdAt: string;
-}
-
 /**
  * A {@link SandboxProvider} that serves `/start` from a {@link WarmPool} of the inner provider's
- * sandboxes. Pool members are hidden (from `get`, `list`, `stop`...) until claimed; a claimed one
- * gets the request's labels and the claim time as `createdAt`. A request with `environment`, or
- * for a profile the pool does not keep, cold-starts: a started process cannot take new variables.
+ * sandboxes. Pool members carry the `handoff.pool` label and are hidden (from `get`, `list`,
+ * `stop`...) until claimed; the inner provider records the claim (labels, claim time as
+ * `createdAt`, environment, resources), so a persistent provider keeps it across restarts. A
+ * request for a profile the pool does not keep, or with its own network mode, cold-starts.
  */
 export class PooledSandboxProvider implements SandboxProvider {
   readonly type: string;
+  readonly persistent: boolean;
   private readonly inner: SandboxProvider;
   private readonly pool: WarmPool<SandboxInfo>;
-  private readonly claims = new Map<SandboxId, Claim>();
 
   constructor(private readonly options: PooledSandboxProviderOptions) {
     this.inner = options.inner;
     this.type = options.inner.type;
+    this.persistent = options.inner.persistent;
     this.pool = new WarmPool<SandboxInfo>({
       size: options.poolSize,
       profiles: options.profiles ?? [DEFAULT_PROFILE],
@@ -69,13 +65,24 @@ export class PooledSandboxProvider implements SandboxProvider {
     });
   }
 
+  /** Initialises the inner provider and takes back the warm members it still has (after a restart). */
+  async init(): Promise<void> {
+    await this.inner.init();
+    for (const info of await this.inner.list()) {
+      const profile = info.labels[POOL_LABEL];
+      if (profile === undefined) continue;
+      if (info.status === 'running' && this.pool.serves(profile)) await this.pool.release(profile, info);
+      else await this.inner.stop(info.id).catch(ignoreNotFound);
+    }
+  }
+
   async start(request: StartSandboxRequest): Promise<SandboxInfo> {
     assertNoReservedLabels(request.labels);
     const began = performance.now();
     const profile = request.image ?? DEFAULT_PROFILE;
     const claimed =
-      request.environment === undefined && this.pool.serves(profile)
-        ? await this.claim(profile, request)
+      (request.network ?? 'egress') === 'egress' && this.pool.serves(profile)
+        ? await this.claimFromPool(profile, request)
         : undefined;
     const info = claimed ?? (await this.coldStart(request));
     this.options.recorder?.recordStart(claimed ? 'warm' : 'cold', (performance.now() - began) / 1000);
@@ -85,29 +92,31 @@ export class PooledSandboxProvider implements SandboxProvider {
   async stop(id: SandboxId): Promise<void> {
     await this.visible(id);
     await this.inner.stop(id);
-    this.claims.delete(id);
     this.pool.replenish();
   }
 
   async pause(id: SandboxId): Promise<SandboxInfo> {
     await this.visible(id);
-    return this.view(await this.inner.pause(id));
+    return this.inner.pause(id);
   }
 
   async resume(id: SandboxId): Promise<SandboxInfo> {
     await this.visible(id);
-    return this.view(await this.inner.resume(id));
+    return this.inner.resume(id);
+  }
+
+  /** Claims go through {@link start}; a member cannot be claimed by id from outside. */
+  claim(id: SandboxId): Promise<SandboxInfo> {
+    return Promise.reject(sandboxNotFound(id));
   }
 
   async get(id: SandboxId): Promise<SandboxInfo | undefined> {
     const info = await this.inner.get(id);
-    return info && !this.isPoolMember(info) ? this.view(info) : undefined;
+    return info && !isPoolMember(info) ? info : undefined;
   }
 
   async list(): Promise<SandboxInfo[]> {
-    return (await this.inner.list())
-      .filter((info) => !this.isPoolMember(info))
-      .map((info) => this.view(info));
+    return (await this.inner.list()).filter((info) => !isPoolMember(info));
   }
 
   /** Starts filling the pool in the background (main calls it once at startup). */
@@ -125,22 +134,26 @@ export class PooledSandboxProvider implements SandboxProvider {
     return this.pool.settled();
   }
 
-  /** Stops every sandbox, pool members and members still starting included (the inner close aborts those). */
+  /**
+   * Stops every sandbox, pool members and members still starting included (the inner close aborts
+   * those); a persistent provider keeps its sandboxes and ready members for the next runtime-api.
+   */
   async close(): Promise<void> {
-    await Promise.all([this.pool.close(), this.inner.close()]);
+    await Promise.all([this.pool.close({ stopMembers: !this.persistent }), this.inner.close()]);
   }
 
-  /** Leases ready members until one is still running (a member may have died while it waited). */
-  private async claim(profile: string, request: StartSandboxRequest): Promise<SandboxInfo | undefined> {
+  /** Leases ready members until one takes the claim (a member may have died while it waited). */
+  private async claimFromPool(profile: string, request: StartSandboxRequest): Promise<SandboxInfo | undefined> {
     for (let member = this.pool.lease(profile); member; member = this.pool.lease(profile)) {
-      const current = await this.inner.get(member.id);
-      if (current?.status !== 'running') {
-        await this.inner.stop(member.id).catch(ignoreNotFound);
-        continue;
+      try {
+        const info = await this.inner.claim(member.id, request);
+        this.options.logger.info('sandbox claimed from the warm pool', { sandboxId: member.id, profile });
+        return info;
+      } catch (error) {
+        if (!(error instanceof RuntimeApiError) || error.code !== 'sandbox_unavailable') throw error;
+        this.options.logger.warn('warm member could not be claimed; removing it', { sandboxId: member.id });
+        await this.inner.stop(member.id).catch(() => undefined);
       }
-      this.claims.set(member.id, { labels: { ...request.labels }, createdAt: new Date().toISOString() });
-      this.options.logger.info('sandbox claimed from the warm pool', { sandboxId: member.id, profile });
-      return this.view(current);
     }
     return undefined;
   }
@@ -161,14 +174,10 @@ export class PooledSandboxProvider implements SandboxProvider {
     if (!(await this.get(id))) throw sandboxNotFound(id);
   }
 
-  private isPoolMember(info: SandboxInfo): boolean {
-    return POOL_LABEL in info.labels && !this.claims.has(info.id);
-  }
+}
 
-  private view(info: SandboxInfo): SandboxInfo {
-    const claim = this.claims.get(info.id);
-    return claim ? { ...info, labels: { ...claim.labels }, createdAt: claim.createdAt } : info;
-  }
+function isPoolMember(info: SandboxInfo): boolean {
+  return POOL_LABEL in info.labels;
 }
 
 /** A member already gone (stopped by a close running beside it) needs no stop. */

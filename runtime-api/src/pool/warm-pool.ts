@@ -100,13 +100,16 @@ export class WarmPool<T> {
     while (this.filling.size > 0) await Promise.all(this.filling.values());
   }
 
-  /** Starts no more members, waits for refills in progress, and stops every member. */
-  async close(): Promise<void> {
+  /**
+   * Starts no more members and waits for refills in progress; stops every member unless
+   * `stopMembers` is false (a persistent backend keeps them for the next owner to adopt).
+   */
+  async close({ stopMembers = true }: { stopMembers?: boolean } = {}): Promise<void> {
     this.closed = true;
     await this.settled();
     const members = this.members();
     for (const set of this.ready.values()) set.clear();
-    await Promise.all(members.map((member) => this.stopQuietly(member)));
+    if (stopMembers) await Promise.all(members.map((member) => this.stopQuietly(member)));
   }
 
   private async fill(profile: string): Promise<void> {

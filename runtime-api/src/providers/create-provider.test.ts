@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config';
+import { loadConfig } from '../config';
 import { RecordingLogger } from '../testing/recording-logger';
 import { createProvider } from './create-provider';
 
@@ -21,10 +21,11 @@ describe('createProvider', () => {
     await provider.close();
   });
 
-  it('says docker is not available yet', () => {
-    const create = () =>
-      createProvider({ type: 'docker', maxSandboxes: 1, startTimeoutMs: 1000 }, new RecordingLogger());
-    expect(create).toThrow(ConfigError);
-    expect(create).toThrow('not available yet');
+  it('builds the docker provider without touching Docker until init', async () => {
+    const config = loadConfig({ HANDOFF_PROVIDER: 'docker', DOCKER_HOST: 'unix:///nonexistent.sock' });
+    const provider = createProvider(config.provider, new RecordingLogger());
+    expect(provider.type).toBe('docker');
+    expect(provider.persistent).toBe(true);
+    await provider.close();
   });
 });

@@ -1,8 +1,8 @@
-import { ConfigError } from '../config';
 import type { ProviderConfig, RuntimeApiConfig } from '../config';
 import { PooledSandboxProvider } from '../pool/pooled-sandbox-provider';
 import type { StartRecorder } from '../pool/pooled-sandbox-provider';
 import type { Logger } from '../log';
+import { DockerSandboxProvider } from './docker/docker-sandbox-provider';
 import { ProcessSandboxProvider } from './process/process-sandbox-provider';
 import type { SandboxProvider } from './sandbox-provider';
 
@@ -12,9 +12,7 @@ export function createProvider(config: ProviderConfig, logger: Logger): SandboxP
     case 'process':
       return new ProcessSandboxProvider({ ...config, logger });
     case 'docker':
-      throw new ConfigError(
-        'HANDOFF_PROVIDER=docker is not available yet. Use HANDOFF_PROVIDER=process (the default) for now.',
-      );
+      return new DockerSandboxProvider({ ...config, logger });
   }
 }
 

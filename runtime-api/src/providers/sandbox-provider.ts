@@ -11,8 +11,24 @@ import type { SandboxId, SandboxInfo, StartSandboxRequest } from '@handoff/proto
 export interface SandboxProvider {
   /** The provider's name, reported as `SandboxInfo.provider`. */
   readonly type: string;
-  /** Starts a sandbox and resolves once its agent server is ready to serve. */
+  /**
+   * Whether sandboxes outlive runtime-api (docker: `close` leaves them, `init` adopts them back)
+   * or die with it (process: `close` stops them).
+   */
+  readonly persistent: boolean;
+  /** Connects and takes back what a previous runtime-api left (persistent providers); call once before serving. */
+  init(): Promise<void>;
+  /**
+   * Starts a sandbox and resolves once its agent server is ready to serve. A request whose labels
+   * carry `handoff.pool` starts a generic warm-pool member, reported with that label until claimed.
+   */
   start(request: StartSandboxRequest): Promise<SandboxInfo>;
+  /**
+   * Hands a running warm-pool member to a caller: records the claim where it survives a restart,
+   * applies the request's labels, environment (secrets) and resources. Throws `sandbox_unavailable`
+   * when the member is no longer usable (the pool then tries the next one).
+   */
+  claim(id: SandboxId, request: StartSandboxRequest): Promise<SandboxInfo>;
   /** Stops a sandbox (also one still starting) and removes everything it left; throws `sandbox_not_found`. */
   stop(id: SandboxId): Promise<void>;
   /**
@@ -27,7 +43,7 @@ export interface SandboxProvider {
   get(id: SandboxId): Promise<SandboxInfo | undefined>;
   /** Every sandbox this provider holds, oldest first. */
   list(): Promise<SandboxInfo[]>;
-  /** Stops every sandbox; the provider starts no more afterwards. */
+  /** Starts no more sandboxes; stops every sandbox unless the provider is `persistent` (then they stay, to be adopted). */
   close(): Promise<void>;
 }
 

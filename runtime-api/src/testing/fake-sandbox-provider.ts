@@ -17,8 +17,11 @@ export interface FakeSandboxProviderOptions {
  */
 export class FakeSandboxProvider implements SandboxProvider {
   readonly type = 'fake';
+  readonly persistent = false;
   /** Every start request received, in order. */
   readonly startRequests: StartSandboxRequest[] = [];
+  /** Every claim received, in order. */
+  readonly claims: { id: SandboxId; request: StartSandboxRequest }[] = [];
   private readonly sandboxes = new Map<SandboxId, SandboxInfo>();
   private readonly now: () => Date;
   private counter = 0;
@@ -31,6 +34,23 @@ export class FakeSandboxProvider implements SandboxProvider {
   /** Whether `close()` was called. */
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  init(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Records the claim and gives the member the caller's labels, as the real providers do. */
+  claim(id: SandboxId, request: StartSandboxRequest): Promise<SandboxInfo> {
+    return new Promise((resolve) => {
+      const info = this.sandboxes.get(id);
+      if (info?.status !== 'running' || !('handoff.pool' in info.labels))
+        throw new RuntimeApiError('sandbox_unavailable', `Warm sandbox ${id} cannot be claimed.`);
+      this.claims.push({ id, request });
+      info.labels = { ...request.labels };
+      info.createdAt = this.now().toISOString();
+      resolve({ ...info });
+    });
   }
 
   start(request: StartSandboxRequest): Promise<SandboxInfo> {

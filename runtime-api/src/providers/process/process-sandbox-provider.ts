@@ -9,6 +9,8 @@ import { errorFields } from '../../log';
 import type { Logger } from '../../log';
 import { assertNoReservedEnvironment, notPausable } from '../sandbox-provider';
 import type { SandboxProvider } from '../sandbox-provider';
+import { POOL_LABEL } from '../../pool/pooled-sandbox-provider';
+import { AgentServerClient } from '../agent-server-client';
 import { checkEntries, makeFolders } from './sandbox-folder';
 import { ServiceProcess } from './service-process';
 import type { ExitStatus, ServiceName } from './service-process';
@@ -50,6 +52,8 @@ const DEFAULT_STOP_GRACE_MS = 5000;
  */
 export class ProcessSandboxProvider implements SandboxProvider {
   readonly type = 'process';
+  readonly persistent = false;
+  private readonly agents = new AgentServerClient();
   private readonly sandboxes = new Map<SandboxId, ProcessSandbox>();
   private readonly stopGraceMs: number;
   private closed = false;
@@ -59,10 +63,16 @@ export class ProcessSandboxProvider implements SandboxProvider {
     process.on('exit', this.killAllNow);
   }
 
+  /** Nothing outlives a process provider, so there is nothing to adopt. */
+  init(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async start(request: StartSandboxRequest): Promise<SandboxInfo> {
     if (this.closed)
       throw new RuntimeApiError('sandbox_unavailable', 'runtime-api is shutting down; no sandbox can start.');
     assertNoReservedEnvironment(request.environment);
+    assertNoIsolationAsked(request);
     const live = [...this.sandboxes.values()].filter((sandbox) => sandbox.info.status !== 'error').length;
     if (live >= this.options.maxSandboxes) throw poolExhausted(this.options.maxSandboxes);
     if (request.image !== undefined)
@@ -87,6 +97,19 @@ export class ProcessSandboxProvider implements SandboxProvider {
       sandboxId: sandbox.info.id,
       agentServerUrl: sandbox.info.agentServerUrl,
     });
+    return snapshot(sandbox);
+  }
+
+  /** Gives a running warm member the caller's labels and environment (through its agent server). */
+  async claim(id: SandboxId, request: StartSandboxRequest): Promise<SandboxInfo> {
+    assertNoReservedEnvironment(request.environment);
+    assertNoIsolationAsked(request);
+    const sandbox = this.sandboxes.get(id);
+    if (sandbox?.info.status !== 'running' || !(POOL_LABEL in sandbox.info.labels))
+      throw new RuntimeApiError('sandbox_unavailable', `Warm sandbox ${id} cannot be claimed.`);
+    if (request.environment !== undefined) await this.agents.setEnvironment(sandbox.info, request.environment);
+    sandbox.info.labels = { ...request.labels };
+    sandbox.info.createdAt = new Date().toISOString();
     return snapshot(sandbox);
   }
 
@@ -266,6 +289,20 @@ export class ProcessSandboxProvider implements SandboxProvider {
 
 function snapshot(sandbox: ProcessSandbox): SandboxInfo {
   return { ...sandbox.info, labels: { ...sandbox.info.labels } };
+}
+
+/** Resources and network isolation cannot be honoured by child processes: say so instead of ignoring them. */
+function assertNoIsolationAsked(request: StartSandboxRequest): void {
+  const asked = [
+    ...(request.resources === undefined ? [] : ['resources']),
+    ...(request.network === 'none' ? ['network "none"'] : []),
+  ];
+  if (asked.length > 0)
+    throw new RuntimeApiError(
+      'invalid_request',
+      `Invalid start request. ${asked.join(' and ')}: the process provider runs sandboxes as local processes and cannot enforce them. Use HANDOFF_PROVIDER=docker.`,
+      { details: { unsupported: asked } },
+    );
 }
 
 function stoppedWhileStarting(sandbox: ProcessSandbox): RuntimeApiError {
