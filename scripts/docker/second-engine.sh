@@ -38,7 +38,9 @@
 #   restart policy (`unless-stopped`, `always`) run again, possibly on a NEW published port;
 #   the others stay exited with their volumes. With --live-restore (not used) the containers
 #   keep running through a stop, reachable by IP but not on their published ports.
-# - Loading the ~800 MB sandbox image (`docker save | docker -H … load`) takes about 18 s here.
+# - The hardening flags (--user, --cap-drop ALL, no-new-privileges, --read-only, --memory,
+#   --pids-limit, --cpus) and pause/unpause work here as on the main engine.
+# - Loading the ~800 MB sandbox image (`docker save | docker -H … load`) takes 18-20 s here.
 set -euo pipefail
 
 name=handoff-docker-2
