@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { SandboxActivity } from '@handoff/protocol';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
@@ -11,7 +12,9 @@ import { createLlmClient } from './llm/llm-route';
 import type { Logger } from './logger';
 import { SecretRedactor } from './logger';
 import type { SandboxClient } from './sandbox/sandbox-client';
+import type { SandboxEnvironmentClient } from './sandbox/sandbox-client';
 import { HttpSandboxClient } from './sandbox/sandbox-client';
+import { ActivityClock } from './sandbox/activity-clock';
 import type { SessionEnd } from './ws/event-socket';
 import { EventSocketServer } from './ws/event-socket';
 
@@ -25,6 +28,10 @@ export interface StartAgentServerOptions {
   llmClientFactory?: LlmClientFactory;
   /** Runs actions (default: HTTP to the configured action server). */
   sandbox?: SandboxClient;
+  /** Sets the commands' environment (default: HTTP to the configured action server). */
+  sandboxEnvironment?: SandboxEnvironmentClient;
+  /** Keeps the last activity (tests pass one with their own time). */
+  activityClock?: ActivityClock;
   /** The agent loop (tests and benchmarks may pass another). */
   runAgent?: AgentRunner;
   /** fdatasync each batch of events before publishing it (default true). */
@@ -55,12 +62,21 @@ export interface RunningAgentServer {
 /** Wires the service, the HTTP API and the event socket on one HTTP server, and listens. */
 export async function startAgentServer(options: StartAgentServerOptions): Promise<RunningAgentServer> {
   const { config, logger } = options;
-  const service = await openService(options);
-  const app = createApp({ service, sessionApiKey: config.sessionApiKey, logger });
+  const clock = options.activityClock ?? new ActivityClock();
+  const redactor = options.redactor ?? new SecretRedactor();
+  const actionServer = new HttpSandboxClient({
+    baseUrl: config.actionServerUrl,
+    sessionApiKey: actionKey(config),
+  });
+  const service = await openService(
+    { ...options, redactor, sandbox: options.sandbox ?? actionServer },
+    clock,
+  );
   const sockets = new EventSocketServer({
     port: service,
     sessionApiKey: config.sessionApiKey,
     logger,
+    onActivity: clock.touch,
     ...definedOnly({
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
@@ -68,6 +84,19 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
       maxLagEvents: options.maxLagEvents,
       onSessionEnd: options.onSocketEnd,
     }),
+  });
+  const app = createApp({
+    service,
+    sessionApiKey: config.sessionApiKey,
+    logger,
+    onActivity: clock.touch,
+    sandbox: {
+      environment: options.sandboxEnvironment ?? actionServer,
+      activity: () => activityOf(service, sockets, clock),
+      onSecrets: (values) => {
+        redactor.add(...values);
+      },
+    },
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
   server.on('upgrade', (request, socket, head) => {
@@ -77,7 +106,7 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
   let closing: Promise<void> | undefined;
   return {
     port,
-    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    url: `http://${urlHost(config.host)}:${port}`,
     service,
     close: () => {
       // The runs stop first, so their last events (`paused`) still reach the sockets.
@@ -90,23 +119,45 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
   };
 }
 
+function activityOf(
+  service: ConversationService,
+  sockets: EventSocketServer,
+  clock: ActivityClock,
+): SandboxActivity {
+  return {
+    connections: sockets.size,
+    runningConversations: service.runningCount(),
+    lastActivityAt: clock.lastActivityAt,
+  };
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-async function openService(options: StartAgentServerOptions): Promise<ConversationService> {
-  const { config, logger } = options;
+/** The key the action server wants: its own when configured, else the session key. */
+function actionKey(config: AgentServerConfig): string {
+  return config.actionServerApiKey ?? config.sessionApiKey;
+}
+
+async function openService(
+  options: StartAgentServerOptions & { redactor: SecretRedactor; sandbox: SandboxClient },
+  clock: ActivityClock,
+): Promise<ConversationService> {
+  const { config, logger, redactor } = options;
   await mkdir(config.stateDir, { recursive: true });
-  const redactor = options.redactor ?? new SecretRedactor();
-  redactor.add(config.sessionApiKey);
+  redactor.add(config.sessionApiKey, actionKey(config));
   return ConversationService.open({
     stateDir: config.stateDir,
     workspace: config.workspace,
     sessionApiKey: config.sessionApiKey,
     redactor,
-    sandbox:
-      options.sandbox ??
-      new HttpSandboxClient({ baseUrl: config.actionServerUrl, sessionApiKey: config.sessionApiKey }),
+    onActivity: clock.touch,
+    sandbox: options.sandbox,
     llmClientFactory:
       options.llmClientFactory ??
       ((llm) => createLlmClient(llm, { logger: logger.child({ component: 'llm' }) })),

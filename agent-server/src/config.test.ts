@@ -19,6 +19,7 @@ describe('parseConfig', () => {
         port: 0,
         workspace: '/tmp/ws',
         actionServerUrl: 'http://127.0.0.1:4000',
+        actionServerApiKey: 'k'.repeat(32),
         stateDir: '/tmp/state',
         logJson: false,
       },
@@ -41,6 +42,17 @@ describe('parseConfig', () => {
     expect(result.message).toContain('HANDOFF_PORT');
     expect(result.message).toContain('HANDOFF_ACTION_SERVER_URL');
     expect(result.message).not.toContain('short-secret');
+  });
+
+  it('takes the action server its own key, and checks it like the session key without echoing it', () => {
+    const own = parseConfig({ ...valid, HANDOFF_ACTION_SERVER_API_KEY: 'a'.repeat(32) });
+    expect(own.ok && own.config.actionServerApiKey).toBe('a'.repeat(32));
+    expect(own.ok && own.config.sessionApiKey).toBe('k'.repeat(32));
+    const short = parseConfig({ ...valid, HANDOFF_ACTION_SERVER_API_KEY: 'short-action' });
+    expect(short.ok).toBe(false);
+    if (short.ok) return;
+    expect(short.message).toContain('HANDOFF_ACTION_SERVER_API_KEY');
+    expect(short.message).not.toContain('short-action');
   });
 
   it('requires the workspace and the state folder', () => {

@@ -12,6 +12,10 @@ const EnvSchema = z.object({
   [SandboxEnv.PORT]: z.coerce.number().int().min(0).max(65535).default(0),
   [SandboxEnv.WORKSPACE]: z.string().min(1),
   [SandboxEnv.ACTION_SERVER_URL]: z.url({ protocol: /^https?$/ }),
+  [SandboxEnv.ACTION_SERVER_API_KEY]: z
+    .string()
+    .min(MIN_SESSION_KEY_LENGTH, `must be at least ${MIN_SESSION_KEY_LENGTH} characters`)
+    .optional(),
   [SandboxEnv.STATE_DIR]: z.string().min(1),
   LOG_JSON: z.enum(['0', '1', 'true', 'false', '']).optional(),
 });
@@ -28,6 +32,11 @@ export interface AgentServerConfig {
   workspace: string;
   /** Base URL of the sandbox's action server, without a trailing slash. */
   actionServerUrl: string;
+  /**
+   * The key sent to the action server, when it has its own (the docker provider's two-container
+   * sandbox); the session key when absent.
+   */
+  actionServerApiKey?: string;
   /** Absolute path of the folder that keeps conversations and event logs. */
   stateDir: string;
   /** `LOG_JSON=1`: JSON log lines go to stdout (after the ready line) instead of stderr. */
@@ -58,6 +67,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       port: e[SandboxEnv.PORT],
       workspace: path.resolve(e[SandboxEnv.WORKSPACE]),
       actionServerUrl: e[SandboxEnv.ACTION_SERVER_URL].replace(/\/+$/, ''),
+      actionServerApiKey: e[SandboxEnv.ACTION_SERVER_API_KEY] ?? e[SandboxEnv.SESSION_API_KEY],
       stateDir: path.resolve(e[SandboxEnv.STATE_DIR]),
       logJson: e.LOG_JSON === '1' || e.LOG_JSON === 'true',
     },

@@ -42,7 +42,7 @@ async function main(sink: LogSink, redactor: SecretRedactor): Promise<void> {
     logger.error(parsed.message);
     process.exit(EXIT_BAD_CONFIG);
   }
-  redactor.add(parsed.config.sessionApiKey);
+  redactor.add(parsed.config.sessionApiKey, parsed.config.actionServerApiKey);
   if (parsed.config.logJson === true) sink.useStdout();
   const server = await startAgentServer({ config: parsed.config, logger, redactor });
   const ready: ReadyLine = { type: 'ready', port: server.port };

@@ -57,6 +57,8 @@ export interface ConversationServiceOptions {
   runAgent?: AgentRunner;
   /** fdatasync each batch of events before publishing it (default true). */
   fsync?: boolean;
+  /** Told of every agent step: each event appended and each streamed delta (sandbox activity). */
+  onActivity?: () => void;
 }
 
 /** Default confirmation policy: never wait for the user. */
@@ -213,6 +215,13 @@ export class ConversationService {
     return this.#bus.subscribe(id, subscriber);
   }
 
+  /** How many conversations have an agent run in flight. */
+  runningCount(): number {
+    let running = 0;
+    for (const conversation of this.#conversations.values()) if (conversation.running) running += 1;
+    return running;
+  }
+
   /** Resolves when no agent run is in flight in any conversation (tests, shutdown). */
   async idle(): Promise<void> {
     await Promise.all([...this.#conversations.values()].map((c) => c.idle()));
@@ -241,6 +250,7 @@ export class ConversationService {
     const log = await EventLog.open({
       file: this.#store.eventLogFile(stored.id),
       onAppend: (event: Event) => {
+        this.#options.onActivity?.();
         ref.conversation?.observe(event);
         this.#bus.publish(stored.id, event);
       },
@@ -260,6 +270,7 @@ export class ConversationService {
       secrets,
       persist: (next) => this.#store.save(next),
       onStreamDelta: (frame) => {
+        this.#options.onActivity?.();
         this.#bus.publishDelta(stored.id, frame);
       },
     });

@@ -175,6 +175,11 @@ export class Conversation {
     await this.#currentRun;
   }
 
+  /** Whether an agent run is in flight (thinking, or waiting on the sandbox). */
+  get running(): boolean {
+    return this.#run !== undefined;
+  }
+
   /** Resolves when no run is in flight. */
   async idle(): Promise<void> {
     await this.#run;

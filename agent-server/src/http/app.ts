@@ -8,6 +8,8 @@ import type { Logger } from '../logger';
 import { conversationRoutes } from './conversation-routes';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { healthRoutes } from './health-routes';
+import { ACTIVITY_PATH, sandboxRoutes } from './sandbox-routes';
+import type { SandboxRoutesOptions } from './sandbox-routes';
 
 /** The largest request body the API accepts. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,14 +20,19 @@ export interface AppOptions {
   /** The sandbox's session key; every `/api` request must carry it. */
   sessionApiKey: string;
   logger: Logger;
+  /** The `/api/sandbox` routes; absent, they answer 404. */
+  sandbox?: SandboxRoutesOptions;
+  /** Told of every authenticated request but the activity poll itself. */
+  onActivity?: () => void;
 }
 
-function requireSessionKey(expected: string): MiddlewareHandler {
+function requireSessionKey(expected: string, onActivity: (() => void) | undefined): MiddlewareHandler {
   return async (c, next) => {
     const given = c.req.header(SESSION_API_KEY_HEADER);
     if (given === undefined || !constantTimeEqual(given, expected)) {
       throw new AgentServerError('unauthorized', `Missing or wrong ${SESSION_API_KEY_HEADER} header.`);
     }
+    if (c.req.path !== ACTIVITY_PATH) onActivity?.();
     await next();
   };
 }
@@ -50,7 +57,7 @@ export function createApp(options: AppOptions): Hono {
   app.notFound(notFoundHandler);
   app.use(logRequests(options.logger));
   app.route('/', healthRoutes());
-  app.use('/api/*', requireSessionKey(options.sessionApiKey));
+  app.use('/api/*', requireSessionKey(options.sessionApiKey, options.onActivity));
   app.use(
     '/api/*',
     bodyLimit({
@@ -64,5 +71,6 @@ export function createApp(options: AppOptions): Hono {
     }),
   );
   app.route('/api/conversations', conversationRoutes(options.service));
+  if (options.sandbox !== undefined) app.route('/api/sandbox', sandboxRoutes(options.sandbox));
   return app;
 }

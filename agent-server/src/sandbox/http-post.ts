@@ -8,13 +8,13 @@ export interface HttpPostResult {
 }
 
 /**
- * POSTs a body and reads the whole answer, with `node:http`. Unlike `fetch` (undici), it has
+ * POSTs (or PUTs) a body and reads the whole answer, with `node:http`. Unlike `fetch` (undici), it has
  * no headers or body timeout of its own (undici gives up after 300 s), so a call lasts exactly
  * as long as `signal` allows: a command with a one-hour hard timeout can take one hour.
  */
 export function httpPost(
   url: string,
-  options: { headers: Record<string, string>; body: string; signal?: AbortSignal },
+  options: { headers: Record<string, string>; body: string; signal?: AbortSignal; method?: 'POST' | 'PUT' },
 ): Promise<HttpPostResult> {
   const target = new URL(url);
   const transport = target.protocol === 'https:' ? https : http;
@@ -22,7 +22,7 @@ export function httpPost(
     const request = transport.request(
       target,
       {
-        method: 'POST',
+        method: options.method ?? 'POST',
         headers: { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) },
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       },

@@ -3,6 +3,7 @@ import {
   ExecuteActionResponseSchema,
   InterruptResponseSchema,
   SESSION_API_KEY_HEADER,
+  SetEnvironmentResponseSchema,
 } from '@handoff/protocol';
 import type {
   ErrorBody,
@@ -11,6 +12,8 @@ import type {
   InterruptResponse,
   Observation,
   SandboxAction,
+  SetEnvironmentRequest,
+  SetEnvironmentResponse,
 } from '@handoff/protocol';
 import type { z } from 'zod';
 import { httpPost } from './http-post';
@@ -39,6 +42,15 @@ export interface SandboxClient {
    * whether one was running. Rejects with a {@link SandboxClientError} when that fails.
    */
   interrupt(session: string): Promise<InterruptResponse>;
+}
+
+/** Sets the variables the agent's commands get (`PUT /environment` of the action server). */
+export interface SandboxEnvironmentClient {
+  /**
+   * Replaces the variables set earlier; resolves with the names now set. Rejects with a
+   * {@link SandboxClientError} when the action server refuses or cannot be reached.
+   */
+  setEnvironment(request: SetEnvironmentRequest): Promise<SetEnvironmentResponse>;
 }
 
 /** Base of every failure of the sandbox client. */
@@ -92,7 +104,7 @@ export function errorFromResponse(status: number, bodyText: string): SandboxHttp
 export interface HttpSandboxClientOptions {
   /** Base URL of the action server. */
   baseUrl: string;
-  /** The sandbox's session key. */
+  /** The key the action server requires (the session key, unless it has its own). */
   sessionApiKey: string;
   /** Extra time past a command's own hard timeout before the HTTP call gives up (seconds). */
   graceSec?: number;
@@ -111,7 +123,7 @@ export interface HttpSandboxClientOptions {
  * rightly take long; the user's interrupt bounds it. Editor calls and interrupts are quick and
  * get a short limit. Requests go through `node:http`, which adds no limit of its own.
  */
-export class HttpSandboxClient implements SandboxClient {
+export class HttpSandboxClient implements SandboxClient, SandboxEnvironmentClient {
   readonly #baseUrl: string;
   readonly #key: string;
   readonly #graceSec: number;
@@ -142,6 +154,14 @@ export class HttpSandboxClient implements SandboxClient {
     return parseBody(text, InterruptResponseSchema, 'an interrupt response');
   }
 
+  async setEnvironment(request: SetEnvironmentRequest): Promise<SetEnvironmentResponse> {
+    const text = await this.#post('/environment', request, {
+      timeoutSec: this.#quickCallTimeoutSec,
+      method: 'PUT',
+    });
+    return parseBody(text, SetEnvironmentResponseSchema, 'a set-environment response');
+  }
+
   /** The HTTP limit of one action; `undefined` for none. */
   #httpTimeoutSec(action: SandboxAction): number | undefined {
     if (action.type === 'file_editor') return this.#quickCallTimeoutSec;
@@ -151,7 +171,12 @@ export class HttpSandboxClient implements SandboxClient {
   async #post(
     path: string,
     body: unknown,
-    options: { signal?: AbortSignal; requestId?: string; timeoutSec: number | undefined },
+    options: {
+      signal?: AbortSignal;
+      requestId?: string;
+      timeoutSec: number | undefined;
+      method?: 'POST' | 'PUT';
+    },
   ): Promise<string> {
     const timeout =
       options.timeoutSec === undefined ? undefined : AbortSignal.timeout(options.timeoutSec * 1000);
@@ -165,6 +190,7 @@ export class HttpSandboxClient implements SandboxClient {
           ...(options.requestId === undefined ? {} : { 'X-Request-Id': options.requestId }),
         },
         body: JSON.stringify(body),
+        ...(options.method === undefined ? {} : { method: options.method }),
         ...(signals.length === 0 ? {} : { signal: AbortSignal.any(signals) }),
       });
     } catch (error) {

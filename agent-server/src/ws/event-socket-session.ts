@@ -66,6 +66,8 @@ export interface EventSocketSessionOptions {
   maxLagEvents: number;
   /** Told once when the socket is gone. */
   onEnd?: ((end: SessionEnd) => void) | undefined;
+  /** Told of every frame from an authenticated client (sandbox activity). */
+  onActivity?: (() => void) | undefined;
 }
 
 const REPLAY_PAGE_SIZE = 500;
@@ -188,6 +190,7 @@ export class EventSocketSession {
       this.#fail(SocketCloseCode.CONVERSATION_NOT_FOUND, conversationNotFound(id).toBody());
       return;
     }
+    this.#o.onActivity?.();
     this.#replayThenTail(hello.afterSeq ?? 0);
   }
 
@@ -252,6 +255,7 @@ export class EventSocketSession {
 
   #onFrame(frame: ClientFrame): void {
     const { conversationId: id, port, logger } = this.#o;
+    this.#o.onActivity?.();
     if (frame.type === 'hello') {
       this.#enqueue({
         type: 'error',

@@ -35,6 +35,8 @@ export interface EventSocketServerOptions {
   maxLagEvents?: number;
   /** Told when each socket ends, with its send counters (tests, benchmarks). */
   onSessionEnd?: (end: SessionEnd) => void;
+  /** Told of every frame from an authenticated client (sandbox activity). */
+  onActivity?: () => void;
 }
 
 const PATH_PATTERN = /^\/sockets\/events\/([^/]+)$/;
@@ -81,6 +83,7 @@ export class EventSocketServer {
         },
         maxLagEvents: this.#options.maxLagEvents ?? DEFAULT_MAX_LAG_EVENTS,
         onEnd: this.#options.onSessionEnd,
+        onActivity: this.#options.onActivity,
       });
       this.#sessions.add(session);
       ws.on('close', () => this.#sessions.delete(session));
