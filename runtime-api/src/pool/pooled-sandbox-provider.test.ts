@@ -63,7 +63,7 @@ describe('PooledSandboxProvider over the process provider', () => {
     expect(after.items.map((item) => item.id)).toEqual([info.id]);
   });
 
-  it('hands a warm sandbox the request's environment when it is claimed', async () => {
+  it("hands a warm sandbox the request's environment when it is claimed", async () => {
     const harness = await warmHarness({ poolSize: 1 });
     const [member] = await members(harness);
     const info = await start(harness, { environment: { FIXTURE_FLAVOUR: 'mint' }, labels: { who: 'me' } });
@@ -142,8 +142,9 @@ describe('PooledSandboxProvider over the process provider', () => {
 
   it('gives a cold start the slot of a pool member when the cap is reached', async () => {
     const harness = await warmHarness({ poolSize: 1, maxSandboxes: 2 });
-    await start(harness, { environment: { A: '1' } });
-    const second = await start(harness, { environment: { A: '2' } });
+    // A profile the pool does not keep always starts cold.
+    await start(harness, { image: 'other-profile' });
+    const second = await start(harness, { image: 'other-profile' });
     expect(second.status).toBe('running');
     expect(await members(harness)).toEqual([]);
   });

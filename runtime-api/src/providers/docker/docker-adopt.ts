@@ -63,7 +63,10 @@ async function describe(
   const sessionApiKey = group.agent
     ? sessionKeyFromEnv((await engine.docker.getContainer(group.agent.Id).inspect()).Config.Env)
     : undefined;
-  const labels = claim ? readUserLabels(claim) : claimed ? readUserLabels(toolsLabels) : { [LABELS.pool]: profile ?? '' };
+  const labels =
+    profile !== undefined && !claimed
+      ? { [LABELS.pool]: profile }
+      : readUserLabels(claim ?? toolsLabels);
   return {
     info: {
       id,

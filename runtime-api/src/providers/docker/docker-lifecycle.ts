@@ -52,11 +52,13 @@ export class DockerLifecycle {
       if (idlePauseMs > 0 && sandbox.idle === true && now - sandbox.lastActiveAt >= idlePauseMs)
         await this.quietly(sandbox, 'pause idle sandbox', () => this.options.pause(sandbox));
     if (reapAfterMs <= 0) return;
-    for (const sandbox of [...this.claimed('paused'), ...this.claimed('error')])
-      if (sandbox.inactiveSince !== undefined && now - sandbox.inactiveSince >= reapAfterMs)
+    for (const sandbox of [...this.claimed('paused'), ...this.claimed('error')]) {
+      const inactiveMs = now - (sandbox.inactiveSince ?? now);
+      if (inactiveMs >= reapAfterMs)
         await this.quietly(sandbox, 'reap abandoned sandbox', () =>
-          this.options.remove(sandbox, `inactive for ${Math.round((now - sandbox.inactiveSince!) / 1000)} s`),
+          this.options.remove(sandbox, `inactive for ${Math.round(inactiveMs / 1000)} s`),
         );
+    }
   }
 
   /**

@@ -196,8 +196,9 @@ export class DockerSandboxProvider implements SandboxProvider {
   }
 
   private spec(request: StartSandboxRequest, pool: string | undefined): SandboxSpec {
-    const labels = { ...request.labels };
-    delete labels[LABELS.pool];
+    const labels = Object.fromEntries(
+      Object.entries(request.labels ?? {}).filter(([key]) => key !== LABELS.pool),
+    );
     return {
       id: `sbx-${randomBytes(12).toString('hex')}`,
       image: request.image ?? this.options.image,

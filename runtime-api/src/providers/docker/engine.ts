@@ -119,7 +119,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async followEvents(): Promise<void> {
     const stream = (await this.docker.getEvents({
       filters: { type: ['container'], label: [this.options.eventLabel] },
-    })) as Readable;
+    })) as unknown as Readable;
     this.events = stream;
     const lines = createInterface({ input: stream });
     lines.on('line', (line) => {
