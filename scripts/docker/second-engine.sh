@@ -108,6 +108,7 @@ egress_rules() {
 
 start() {
   if answers; then
+    restore_main_bridge
     say "already running on $host"
     return 0
   fi
@@ -133,7 +134,23 @@ start() {
     sleep 0.25
     waited=$((waited + 1))
   done
+  restore_main_bridge
   say "running on $host ($(docker -H "$host" version --format '{{.Server.Version}}'))"
+}
+
+# A dockerd started with --bridge <other> deletes the host's `docker0` (libnetwork's
+# removeDefaultBridgeInterface), which the MAIN engine's default network needs (docker build,
+# docker run). Put it back exactly as the main engine describes it.
+restore_main_bridge() {
+  ip link show docker0 >/dev/null 2>&1 && return 0
+  local gateway subnet
+  gateway=$(docker network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}' 2>/dev/null) || return 0
+  subnet=$(docker network inspect bridge --format '{{(index .IPAM.Config 0).Subnet}}' 2>/dev/null) || return 0
+  [ -n "$gateway" ] && [ -n "$subnet" ] || return 0
+  ip link add docker0 type bridge
+  ip addr add "$gateway/${subnet#*/}" dev docker0
+  ip link set docker0 up
+  say "restored the main engine's docker0 bridge ($gateway/${subnet#*/}) that the second dockerd removed"
 }
 
 stop() {
