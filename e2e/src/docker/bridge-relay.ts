@@ -22,7 +22,11 @@ export async function containerGateway(containerId: string): Promise<string> {
  * its containers can.
  */
 export async function startBridgeRelay(containerId: string, targetPort: number): Promise<BridgeRelay> {
-  const gateway = await containerGateway(containerId);
+  return startRelay(await containerGateway(containerId), targetPort);
+}
+
+/** A relay listening on `gateway` (an address of this machine on a container network) to `targetPort` on loopback. */
+export async function startRelay(gateway: string, targetPort: number): Promise<BridgeRelay> {
   const sockets = new Set<Socket>();
   const server = createServer((inbound) => {
     const outbound = connect(targetPort, '127.0.0.1');

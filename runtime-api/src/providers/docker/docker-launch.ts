@@ -46,7 +46,15 @@ export async function ensureNetworks(engine: Engine, labels: Record<string, stri
   for (const { name, internal } of Object.values(NETWORKS)) {
     if (existing.has(name)) continue;
     try {
-      await engine.docker.createNetwork({ Name: name, Driver: 'bridge', Internal: internal, Labels: labels });
+      await engine.docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        Internal: internal,
+        Labels: labels,
+        CheckDuplicate: true,
+        // Sandboxes on one engine cannot reach each other; the host still reaches published ports.
+        Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+      });
     } catch (error) {
       // Another runtime-api created it meanwhile.
       if (dockerStatus(error) !== 409) throw error;

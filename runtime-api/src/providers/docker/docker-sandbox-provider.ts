@@ -45,6 +45,7 @@ export class DockerSandboxProvider implements SandboxProvider {
   private readonly sandboxes = new Map<SandboxId, DockerSandbox>();
   private readonly agents = new AgentServerClient();
   private readonly lifecycle: DockerLifecycle;
+  private readonly resyncs = new Map<Engine, Promise<void>>();
   private closed = false;
 
   constructor(private readonly options: DockerSandboxProviderOptions) {
@@ -76,8 +77,9 @@ export class DockerSandboxProvider implements SandboxProvider {
         this.onContainerEvent(engine, event);
       });
     }
+    // `connect` says `up` on success, which starts the engine's resync; wait for those to finish.
     await Promise.all(this.engines.map((engine) => engine.connect()));
-    await Promise.all(this.engines.filter((engine) => engine.isHealthy).map((engine) => this.resync(engine)));
+    await Promise.all(this.resyncs.values());
     this.lifecycle.start();
   }
 
@@ -103,11 +105,12 @@ export class DockerSandboxProvider implements SandboxProvider {
       if (request.environment !== undefined)
         await this.agents.setEnvironment(sandbox.info, request.environment);
     } catch (error) {
-      const failure = startFailed(spec.id, engine, error);
-      await this.teardown(sandbox, 'start failed').catch(() => undefined);
-      throw sandbox.startAbort?.signal.aborted === true && !(error instanceof RuntimeApiError)
+      const stoppedMeanwhile = sandbox.startAbort?.signal.aborted === true;
+      const failure = stoppedMeanwhile
         ? new RuntimeApiError('sandbox_start_failed', `Sandbox ${spec.id} was stopped before it finished starting.`)
-        : failure;
+        : startFailed(spec.id, engine, error);
+      await this.teardown(sandbox, 'start failed').catch(() => undefined);
+      throw failure;
     }
     if (sandbox.stopping) throw new RuntimeApiError('sandbox_start_failed', `Sandbox ${spec.id} was stopped while starting.`);
     sandbox.startAbort = undefined;
@@ -320,8 +323,16 @@ export class DockerSandboxProvider implements SandboxProvider {
     return sandbox.stopping;
   }
 
-  /** Rebuilds this engine's sandboxes from Docker: at startup and whenever the engine comes back. */
-  private async resync(engine: Engine): Promise<void> {
+  /** Rebuilds this engine's sandboxes from Docker: at startup and whenever the engine comes back; one at a time. */
+  private resync(engine: Engine): Promise<void> {
+    const running = this.resyncs.get(engine);
+    if (running) return running;
+    const resync = this.readBack(engine).finally(() => this.resyncs.delete(engine));
+    this.resyncs.set(engine, resync);
+    return resync;
+  }
+
+  private async readBack(engine: Engine): Promise<void> {
     try {
       await ensureNetworks(engine, { ...this.options.extraLabels, [LABELS.owner]: this.options.ownerId });
       const inventory = await readInventory(engine, this.options.ownerId, this.type);
