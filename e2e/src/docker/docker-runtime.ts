@@ -83,7 +83,7 @@ export async function startDockerRuntime(options: DockerRuntimeOptions): Promise
     start: async (request = {}) => {
       const response = await call('POST', '/start', request);
       const text = await response.text();
-      if (response.status !== 200) throw new Error(`POST /start answered ${String(response.status)}: ${text}`);
+      if (!response.ok) throw new Error(`POST /start answered ${String(response.status)}: ${text}`);
       return SandboxInfoSchema.parse(JSON.parse(text));
     },
     restart: async () => {
