@@ -109,9 +109,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses an engine that is not a Docker endpoint', () => {
-    expect(() => loadConfig({ HANDOFF_PROVIDER: 'docker', HANDOFF_DOCKER_HOSTS: '/var/run/docker.sock' })).toThrow(
-      'HANDOFF_DOCKER_HOSTS',
-    );
+    expect(() =>
+      loadConfig({ HANDOFF_PROVIDER: 'docker', HANDOFF_DOCKER_HOSTS: '/var/run/docker.sock' }),
+    ).toThrow('HANDOFF_DOCKER_HOSTS');
   });
 
   it.each([

@@ -5,7 +5,12 @@
  * whatever it left on every engine.
  */
 import { randomBytes } from 'node:crypto';
-import { RUNTIME_API_KEY_HEADER, SandboxInfoSchema, type SandboxInfo, type StartSandboxRequest } from '@handoff/protocol';
+import {
+  RUNTIME_API_KEY_HEADER,
+  SandboxInfoSchema,
+  type SandboxInfo,
+  type StartSandboxRequest,
+} from '@handoff/protocol';
 import {
   startScriptedLlmServer,
   type ScriptedLlmServer,
@@ -101,19 +106,27 @@ export async function startDockerRuntime(options: DockerRuntimeOptions): Promise
 /** Removes the containers and volumes labelled with `ownerId` on one engine. */
 export async function removeOwnedObjects(host: string, ownerId: string): Promise<void> {
   const filter = ['--filter', `label=handoff.owner=${ownerId}`];
-  const containers = (await docker(['ps', '--all', '--quiet', ...filter], { host })).stdout.split('\n').filter(Boolean);
+  const containers = (await docker(['ps', '--all', '--quiet', ...filter], { host })).stdout
+    .split('\n')
+    .filter(Boolean);
   if (containers.length > 0) await docker(['rm', '--force', ...containers], { host });
-  const volumes = (await docker(['volume', 'ls', '--quiet', ...filter], { host })).stdout.split('\n').filter(Boolean);
+  const volumes = (await docker(['volume', 'ls', '--quiet', ...filter], { host })).stdout
+    .split('\n')
+    .filter(Boolean);
   if (volumes.length > 0) await docker(['volume', 'rm', '--force', ...volumes], { host });
 }
 
 /** The gateway address of a Docker network: this machine as that network's containers reach it. */
 export async function networkGateway(network: string, host?: string): Promise<string> {
-  const result = await docker(['network', 'inspect', '--format', '{{(index .IPAM.Config 0).Gateway}}', network], {
-    host,
-  });
+  const result = await docker(
+    ['network', 'inspect', '--format', '{{(index .IPAM.Config 0).Gateway}}', network],
+    {
+      host,
+    },
+  );
   const gateway = result.stdout.trim();
-  if (result.code !== 0 || gateway === '') throw new Error(`No gateway for network ${network}: ${result.stderr}`);
+  if (result.code !== 0 || gateway === '')
+    throw new Error(`No gateway for network ${network}: ${result.stderr}`);
   return gateway;
 }
 
@@ -126,9 +139,15 @@ export interface SandboxLlm {
 }
 
 /** Starts a scripted LLM server on loopback and a relay to it on the egress network's gateway of `host`. */
-export async function startSandboxLlm(script: readonly ScriptedLlmTurn[], host?: string): Promise<SandboxLlm> {
+export async function startSandboxLlm(
+  script: readonly ScriptedLlmTurn[],
+  host?: string,
+): Promise<SandboxLlm> {
   const server = await startScriptedLlmServer(script);
-  const relay = await startRelay(await networkGateway('handoff-egress', host), Number(new URL(server.url).port));
+  const relay = await startRelay(
+    await networkGateway('handoff-egress', host),
+    Number(new URL(server.url).port),
+  );
   return {
     server,
     baseUrl: `${relay.url}/v1`,

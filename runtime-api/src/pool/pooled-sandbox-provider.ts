@@ -143,7 +143,10 @@ export class PooledSandboxProvider implements SandboxProvider {
   }
 
   /** Leases ready members until one takes the claim (a member may have died while it waited). */
-  private async claimFromPool(profile: string, request: StartSandboxRequest): Promise<SandboxInfo | undefined> {
+  private async claimFromPool(
+    profile: string,
+    request: StartSandboxRequest,
+  ): Promise<SandboxInfo | undefined> {
     for (let member = this.pool.lease(profile); member; member = this.pool.lease(profile)) {
       try {
         const info = await this.inner.claim(member.id, request);
@@ -173,7 +176,6 @@ export class PooledSandboxProvider implements SandboxProvider {
   private async visible(id: SandboxId): Promise<void> {
     if (!(await this.get(id))) throw sandboxNotFound(id);
   }
-
 }
 
 function isPoolMember(info: SandboxInfo): boolean {

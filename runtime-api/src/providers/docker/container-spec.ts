@@ -87,7 +87,9 @@ export function baseLabels(spec: SandboxSpec, role: ContainerRole | VolumeRole):
 
 /** The caller's labels as Docker labels. */
 export function userLabels(labels: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(labels).map(([key, value]) => [`${LABELS.userPrefix}${key}`, value]));
+  return Object.fromEntries(
+    Object.entries(labels).map(([key, value]) => [`${LABELS.userPrefix}${key}`, value]),
+  );
 }
 
 /** The caller's labels back from Docker labels. */
@@ -215,5 +217,10 @@ export function sessionKeyFromEnv(env: readonly string[] | undefined): string | 
 /** Docker resource fields for a live `container.update` (a claim with its own limits). */
 export function resourceUpdate(limits: Required<SandboxResources>): Record<string, number> {
   const memory = limits.memoryMb * 1024 * 1024;
-  return { Memory: memory, MemorySwap: memory, NanoCpus: Math.round(limits.cpus * 1e9), PidsLimit: limits.pidsLimit };
+  return {
+    Memory: memory,
+    MemorySwap: memory,
+    NanoCpus: Math.round(limits.cpus * 1e9),
+    PidsLimit: limits.pidsLimit,
+  };
 }

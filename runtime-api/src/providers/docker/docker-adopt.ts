@@ -19,7 +19,11 @@ export interface EngineInventory {
 }
 
 /** Reads every sandbox of `ownerId` on an engine: containers, claim markers, keys, addresses. */
-export async function readInventory(engine: Engine, ownerId: string, provider: string): Promise<EngineInventory> {
+export async function readInventory(
+  engine: Engine,
+  ownerId: string,
+  provider: string,
+): Promise<EngineInventory> {
   const ownerFilter = { label: [`${LABELS.owner}=${ownerId}`] };
   const [containers, volumes] = await Promise.all([
     engine.docker.listContainers({ all: true, filters: ownerFilter }),
@@ -64,9 +68,7 @@ async function describe(
     ? sessionKeyFromEnv((await engine.docker.getContainer(group.agent.Id).inspect()).Config.Env)
     : undefined;
   const labels =
-    profile !== undefined && !claimed
-      ? { [LABELS.pool]: profile }
-      : readUserLabels(claim ?? toolsLabels);
+    profile !== undefined && !claimed ? { [LABELS.pool]: profile } : readUserLabels(claim ?? toolsLabels);
   return {
     info: {
       id,
@@ -97,6 +99,8 @@ function urlOf(tools: Docker.ContainerInfo, network: SandboxNetwork): string {
     const address = tools.NetworkSettings.Networks[name]?.IPAddress ?? '';
     return address === '' ? 'http://127.0.0.1/' : `http://${address}:${SANDBOX_IMAGE.agentPort}`;
   }
-  const port = tools.Ports.find((entry) => entry.PrivatePort === SANDBOX_IMAGE.agentPort && entry.PublicPort > 0);
+  const port = tools.Ports.find(
+    (entry) => entry.PrivatePort === SANDBOX_IMAGE.agentPort && entry.PublicPort > 0,
+  );
   return port ? `http://127.0.0.1:${port.PublicPort}` : 'http://127.0.0.1/';
 }

@@ -40,9 +40,7 @@ export async function checkImage(engine: Engine, image: string): Promise<void> {
 
 /** Creates the provider's two networks on an engine when they are missing. */
 export async function ensureNetworks(engine: Engine, labels: Record<string, string>): Promise<void> {
-  const existing = new Set(
-    (await engine.docker.listNetworks()).map((network) => network.Name),
-  );
+  const existing = new Set((await engine.docker.listNetworks()).map((network) => network.Name));
   for (const { name, internal } of Object.values(NETWORKS)) {
     if (existing.has(name)) continue;
     try {

@@ -66,9 +66,12 @@ export class DockerLifecycle {
    * active idle one; when none is idle, refuses with `pool_exhausted`.
    */
   async makeRoomToRun(): Promise<void> {
-    const active = this.options.sandboxes().filter(
-      (sandbox) => isClaimed(sandbox) && (sandbox.info.status === 'running' || sandbox.info.status === 'starting'),
-    );
+    const active = this.options
+      .sandboxes()
+      .filter(
+        (sandbox) =>
+          isClaimed(sandbox) && (sandbox.info.status === 'running' || sandbox.info.status === 'starting'),
+      );
     if (active.length < this.options.maxRunning) return;
     const running = active.filter((sandbox) => sandbox.info.status === 'running');
     await Promise.all(running.map((sandbox) => this.refreshActivity(sandbox)));
@@ -92,7 +95,9 @@ export class DockerLifecycle {
   private claimed(status: SandboxInfo['status']): DockerSandbox[] {
     return this.options
       .sandboxes()
-      .filter((sandbox) => isClaimed(sandbox) && sandbox.info.status === status && sandbox.stopping === undefined);
+      .filter(
+        (sandbox) => isClaimed(sandbox) && sandbox.info.status === status && sandbox.stopping === undefined,
+      );
   }
 
   /** Asks the agent server whether anyone is there; a sandbox that does not answer is not idle. */
@@ -112,7 +117,10 @@ export class DockerLifecycle {
     try {
       await action();
     } catch (error) {
-      this.options.logger.warn(`could not ${what}`, { sandboxId: sandbox.info.id, error: errorFields(error) });
+      this.options.logger.warn(`could not ${what}`, {
+        sandboxId: sandbox.info.id,
+        error: errorFields(error),
+      });
     }
   }
 }

@@ -7,7 +7,14 @@ import type { Logger } from '../../log';
 import { AgentServerClient } from '../agent-server-client';
 import { assertNoReservedEnvironment, notPausable } from '../sandbox-provider';
 import type { SandboxProvider } from '../sandbox-provider';
-import { LABELS, baseLabels, resolveResources, resourceUpdate, userLabels, volumeName } from './container-spec';
+import {
+  LABELS,
+  baseLabels,
+  resolveResources,
+  resourceUpdate,
+  userLabels,
+  volumeName,
+} from './container-spec';
 import type { SandboxSpec } from './container-spec';
 import { readInventory } from './docker-adopt';
 import type { FoundSandbox } from './docker-adopt';
@@ -107,12 +114,16 @@ export class DockerSandboxProvider implements SandboxProvider {
     } catch (error) {
       const stoppedMeanwhile = sandbox.startAbort?.signal.aborted === true;
       const failure = stoppedMeanwhile
-        ? new RuntimeApiError('sandbox_start_failed', `Sandbox ${spec.id} was stopped before it finished starting.`)
+        ? new RuntimeApiError(
+            'sandbox_start_failed',
+            `Sandbox ${spec.id} was stopped before it finished starting.`,
+          )
         : startFailed(spec.id, engine, error);
       await this.teardown(sandbox, 'start failed').catch(() => undefined);
       throw failure;
     }
-    if (sandbox.stopping) throw new RuntimeApiError('sandbox_start_failed', `Sandbox ${spec.id} was stopped while starting.`);
+    if (sandbox.stopping)
+      throw new RuntimeApiError('sandbox_start_failed', `Sandbox ${spec.id} was stopped while starting.`);
     sandbox.startAbort = undefined;
     sandbox.info.status = 'running';
     sandbox.lastActiveAt = Date.now();
@@ -123,7 +134,12 @@ export class DockerSandboxProvider implements SandboxProvider {
   async claim(id: SandboxId, request: StartSandboxRequest): Promise<SandboxInfo> {
     assertNoReservedEnvironment(request.environment);
     const sandbox = this.sandboxes.get(id);
-    if (!sandbox || sandbox.pool === undefined || sandbox.info.status !== 'running' || !sandbox.engine.isHealthy)
+    if (
+      !sandbox ||
+      sandbox.pool === undefined ||
+      sandbox.info.status !== 'running' ||
+      !sandbox.engine.isHealthy
+    )
       throw new RuntimeApiError('sandbox_unavailable', `Warm sandbox ${id} cannot be claimed.`);
     await this.lifecycle.makeRoomToRun();
     const claimedAt = new Date().toISOString();
@@ -148,7 +164,8 @@ export class DockerSandboxProvider implements SandboxProvider {
     sandbox.pool = undefined;
     sandbox.info = { ...sandbox.info, labels, createdAt: claimedAt };
     sandbox.lastActiveAt = Date.now();
-    if (request.environment !== undefined) await this.agents.setEnvironment(sandbox.info, request.environment);
+    if (request.environment !== undefined)
+      await this.agents.setEnvironment(sandbox.info, request.environment);
     return snapshot(sandbox);
   }
 
@@ -185,7 +202,9 @@ export class DockerSandboxProvider implements SandboxProvider {
     this.closed = true;
     this.lifecycle.stop();
     const starting = [...this.sandboxes.values()].filter((sandbox) => sandbox.startAbort !== undefined);
-    await Promise.all(starting.map((sandbox) => this.teardown(sandbox, 'runtime-api shut down').catch(() => undefined)));
+    await Promise.all(
+      starting.map((sandbox) => this.teardown(sandbox, 'runtime-api shut down').catch(() => undefined)),
+    );
     for (const engine of this.engines) engine.close();
   }
 
@@ -389,12 +408,18 @@ export class DockerSandboxProvider implements SandboxProvider {
     const sandbox = id === undefined ? undefined : this.sandboxes.get(id);
     if (!sandbox || sandbox.engine !== engine || sandbox.startAbort !== undefined || sandbox.stopping) return;
     if (event.action === 'oom')
-      this.options.logger.warn('sandbox hit its memory limit', { sandboxId: id, role: event.labels[LABELS.role] });
+      this.options.logger.warn('sandbox hit its memory limit', {
+        sandboxId: id,
+        role: event.labels[LABELS.role],
+      });
     if (event.action === 'die' || event.action === 'destroy') {
       if (sandbox.info.status === 'error') return;
       sandbox.info.status = 'error';
       sandbox.inactiveSince = Date.now();
-      this.options.logger.error('sandbox container exited', { sandboxId: id, role: event.labels[LABELS.role] });
+      this.options.logger.error('sandbox container exited', {
+        sandboxId: id,
+        role: event.labels[LABELS.role],
+      });
       // A broken warm member is useless: remove it now rather than after the reap delay.
       if (!isClaimed(sandbox)) void this.teardown(sandbox, 'warm member broke').catch(() => undefined);
     } else if ((event.action === 'pause' || event.action === 'unpause') && !sandbox.pausing) {

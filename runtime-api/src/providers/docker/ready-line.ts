@@ -39,7 +39,12 @@ export async function watchReadyLine(
   name: string,
   signal: AbortSignal,
 ): Promise<ReadyWatch> {
-  const stream = (await container.attach({ stream: true, stdout: true, stderr: true, logs: true })) as unknown as Readable;
+  const stream = (await container.attach({
+    stream: true,
+    stdout: true,
+    stderr: true,
+    logs: true,
+  })) as unknown as Readable;
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   docker.modem.demuxStream(stream, stdout, stderr);
@@ -59,7 +64,8 @@ export async function watchReadyLine(
     const lines = createInterface({ input: stdout });
     lines.once('line', (line) => {
       const parsed = parseReady(line);
-      if (parsed === undefined) fail(`${name}'s first output line is not a ready line: ${line.slice(0, 200)}`);
+      if (parsed === undefined)
+        fail(`${name}'s first output line is not a ready line: ${line.slice(0, 200)}`);
       else resolve(parsed);
     });
     stream.once('end', () => {

@@ -107,7 +107,8 @@ export class ProcessSandboxProvider implements SandboxProvider {
     const sandbox = this.sandboxes.get(id);
     if (sandbox?.info.status !== 'running' || !(POOL_LABEL in sandbox.info.labels))
       throw new RuntimeApiError('sandbox_unavailable', `Warm sandbox ${id} cannot be claimed.`);
-    if (request.environment !== undefined) await this.agents.setEnvironment(sandbox.info, request.environment);
+    if (request.environment !== undefined)
+      await this.agents.setEnvironment(sandbox.info, request.environment);
     sandbox.info.labels = { ...request.labels };
     sandbox.info.createdAt = new Date().toISOString();
     return snapshot(sandbox);
