@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   const metrics = new RuntimeMetrics();
   const provider = createPooledProvider(config, logger, metrics);
   await provider.init();
-  metrics.watch({ list: () => provider.list(), poolSizes: () => provider.poolSizes() });
+  metrics.watch({
+    list: () => provider.list(),
+    poolSizes: () => provider.poolSizes(),
+    engines: () => provider.engineStates(),
+  });
   const app = createApp({ apiKey, provider, logger, metrics });
   const server = serve(
     { fetch: app.fetch, hostname: config.host, port: config.port },

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SandboxInfo } from '@handoff/protocol';
 import type { StartRecorder, StartSource } from '../pool/pooled-sandbox-provider';
+import type { EngineState } from '../providers/sandbox-provider';
 
 /** What the gauges read at scrape time. */
 export interface MetricsSource {
@@ -8,6 +9,8 @@ export interface MetricsSource {
   list(): Promise<SandboxInfo[]>;
   /** Ready pool members per profile; absent when there is no pool. */
   poolSizes?(): ReadonlyMap<string, number>;
+  /** The Docker engines and whether each answers; absent for providers without engines. */
+  engines?(): readonly EngineState[];
 }
 
 /** Metric names, for callers that read `/metrics` (tests, bench). */
@@ -18,6 +21,8 @@ export const METRIC_NAMES = {
   claims: 'handoff_warm_pool_claims_total',
   coldStarts: 'handoff_cold_starts_total',
   startSeconds: 'handoff_sandbox_start_seconds',
+  engineUp: 'handoff_docker_engine_up',
+  engineSandboxes: 'handoff_docker_engine_sandboxes',
 } as const;
 
 /**
@@ -42,6 +47,27 @@ export class RuntimeMetrics implements StartRecorder {
       collect() {
         this.reset();
         for (const [profile, size] of metrics().poolSizes?.() ?? []) this.set({ profile }, size);
+      },
+    });
+    new Gauge({
+      name: METRIC_NAMES.engineUp,
+      help: '1 when the Docker engine answers, 0 while it is away.',
+      labelNames: ['engine'],
+      registers,
+      collect() {
+        this.reset();
+        for (const engine of metrics().engines?.() ?? [])
+          this.set({ engine: engine.host }, engine.healthy ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: METRIC_NAMES.engineSandboxes,
+      help: 'Sandboxes (pool members included) on each Docker engine.',
+      labelNames: ['engine'],
+      registers,
+      collect() {
+        this.reset();
+        for (const engine of metrics().engines?.() ?? []) this.set({ engine: engine.host }, engine.sandboxes);
       },
     });
     this.statusGauge(METRIC_NAMES.running, 'running', 'Sandboxes running (pool members excluded).');

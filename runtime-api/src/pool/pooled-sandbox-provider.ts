@@ -1,7 +1,7 @@
 import type { SandboxId, SandboxInfo, StartSandboxRequest } from '@handoff/protocol';
 import { RuntimeApiError, sandboxNotFound } from '../errors';
 import type { Logger } from '../log';
-import type { SandboxProvider } from '../providers/sandbox-provider';
+import type { EngineState, SandboxProvider } from '../providers/sandbox-provider';
 import { WarmPool } from './warm-pool';
 
 /** The label that marks a pool member in the backend (so a restarted runtime-api can tell them apart). */
@@ -117,6 +117,10 @@ export class PooledSandboxProvider implements SandboxProvider {
 
   async list(): Promise<SandboxInfo[]> {
     return (await this.inner.list()).filter((info) => !isPoolMember(info));
+  }
+
+  engineStates(): EngineState[] {
+    return this.inner.engineStates?.() ?? [];
   }
 
   /** Starts filling the pool in the background (main calls it once at startup). */

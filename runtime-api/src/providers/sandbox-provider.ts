@@ -43,8 +43,18 @@ export interface SandboxProvider {
   get(id: SandboxId): Promise<SandboxInfo | undefined>;
   /** Every sandbox this provider holds, oldest first. */
   list(): Promise<SandboxInfo[]>;
+  /** The Docker engines behind the provider, for metrics; absent when it has none. */
+  engineStates?(): EngineState[];
   /** Starts no more sandboxes; stops every sandbox unless the provider is `persistent` (then they stay, to be adopted). */
   close(): Promise<void>;
+}
+
+/** One Docker engine as metrics report it. */
+export interface EngineState {
+  host: string;
+  healthy: boolean;
+  /** Sandboxes on it, warm-pool members included. */
+  sandboxes: number;
 }
 
 /** The `sandbox_unavailable` error for pausing or resuming a sandbox that is neither running nor paused. */

@@ -6,7 +6,7 @@ import { errorFields } from '../../log';
 import type { Logger } from '../../log';
 import { AgentServerClient } from '../agent-server-client';
 import { assertNoReservedEnvironment, notPausable } from '../sandbox-provider';
-import type { SandboxProvider } from '../sandbox-provider';
+import type { EngineState, SandboxProvider } from '../sandbox-provider';
 import {
   LABELS,
   baseLabels,
@@ -208,8 +208,8 @@ export class DockerSandboxProvider implements SandboxProvider {
     for (const engine of this.engines) engine.close();
   }
 
-  /** Engines and how many sandboxes each holds (for /health and tests). */
-  engineStates(): { host: string; healthy: boolean; sandboxes: number }[] {
+  /** Engines and how many sandboxes each holds (for metrics). */
+  engineStates(): EngineState[] {
     return this.engines.map((engine) => ({
       host: engine.host,
       healthy: engine.isHealthy,
@@ -422,19 +422,19 @@ export class DockerSandboxProvider implements SandboxProvider {
       });
       // A broken warm member is useless: remove it now rather than after the reap delay.
       if (!isClaimed(sandbox)) void this.teardown(sandbox, 'warm member broke').catch(() => undefined);
-    } else if ((event.action === 'pause' || event.action === 'unpause') && !sandbox.pausing) {
-      void this.refreshPaused(sandbox);
+    } else if (['pause', 'unpause', 'start'].includes(event.action) && !sandbox.pausing) {
+      void this.refreshState(sandbox);
     }
   }
 
-  /** Someone paused or unpaused a container by hand: read both states back from Docker. */
-  private async refreshPaused(sandbox: DockerSandbox): Promise<void> {
+  /** A container was paused, unpaused or restarted outside runtime-api: read both states back from Docker. */
+  private async refreshState(sandbox: DockerSandbox): Promise<void> {
     try {
       const ids = [sandbox.containers.agent, sandbox.containers.tools].filter((id) => id !== undefined);
       const states = await Promise.all(
         ids.map(async (id) => (await sandbox.engine.docker.getContainer(id).inspect()).State),
       );
-      if (states.some((state) => !state.Running)) return;
+      if (states.length < 2 || states.some((state) => !state.Running)) return;
       const paused = states.some((state) => state.Paused);
       sandbox.info.status = paused ? 'paused' : 'running';
       sandbox.inactiveSince = paused ? (sandbox.inactiveSince ?? Date.now()) : undefined;
