@@ -1,6 +1,7 @@
-// `npm start`: runs runtime-api with the embedded process provider on 127.0.0.1 and says how to
-// connect the VS Code extension. The key is kept in ~/.config/handoff/runtime-api-key (0600).
-import { spawn } from 'node:child_process';
+// `npm start`: runs runtime-api on 127.0.0.1 (the embedded process provider, or Docker with
+// HANDOFF_PROVIDER=docker, building the sandbox image first when needed) and says how to connect
+// the VS Code extension. The key is kept in ~/.config/handoff/runtime-api-key (0600).
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -22,11 +23,26 @@ function loadOrCreateKey() {
   return key;
 }
 
+const provider = process.env.HANDOFF_PROVIDER ?? 'process';
+
+/** The sandbox image for the docker provider: HANDOFF_SANDBOX_IMAGE, else build (or reuse) ours. */
+function sandboxImage() {
+  if (process.env.HANDOFF_SANDBOX_IMAGE) return process.env.HANDOFF_SANDBOX_IMAGE;
+  console.error('Building (or reusing) the sandbox image: node scripts/docker/build-image.mjs');
+  const out = execFileSync(process.execPath, [path.join(root, 'scripts/docker/build-image.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)).image;
+}
+
 const child = spawn(process.execPath, [path.join(root, 'runtime-api/dist/main.js')], {
   env: {
     ...process.env,
     HANDOFF_RUNTIME_API_KEY: loadOrCreateKey(),
-    HANDOFF_PROVIDER: process.env.HANDOFF_PROVIDER ?? 'process',
+    HANDOFF_PROVIDER: provider,
+    ...(provider === 'docker' ? { HANDOFF_SANDBOX_IMAGE: sandboxImage() } : {}),
   },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -34,7 +50,11 @@ createInterface({ input: child.stdout }).once('line', (line) => {
   const { port } = JSON.parse(line);
   const url = `http://127.0.0.1:${port}`;
   console.log(`
-Handoff runtime API is running at ${url} (process provider: sandboxes are local processes, NOT isolated).
+Handoff runtime API is running at ${url} (${
+    provider === 'docker'
+      ? 'docker provider: each sandbox is a pair of hardened containers'
+      : 'process provider: sandboxes are local processes, NOT isolated'
+  }).
 
 Use it from VS Code:
   1. Open the extension:   code --extensionDevelopmentPath="${path.join(root, 'extension')}"
@@ -45,7 +65,11 @@ Use it from VS Code:
      and "Handoff: Set LLM API Key" — your provider's key.
   4. Open the Handoff view in the activity bar and type a task.
 
-Ctrl+C stops runtime-api and every sandbox it started.`);
+${
+    provider === 'docker'
+      ? 'Ctrl+C stops runtime-api; sandboxes stay and the next start takes them back.'
+      : 'Ctrl+C stops runtime-api and every sandbox it started.'
+  }`);
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill('SIGTERM'));
 child.on('exit', (code) => process.exit(code ?? 1));
