@@ -114,7 +114,9 @@ function hardenedHostConfig(limits: Required<SandboxResources>): Docker.HostConf
     SecurityOpt: ['no-new-privileges'],
     Privileged: false,
     ReadonlyRootfs: true,
-    Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=536870912' },
+    // Docker mounts a tmpfs noexec unless told otherwise; that would break compilers, test runners and
+    // virtualenvs that run what they build in /tmp, and buys nothing: /workspace is writable and executable.
+    Tmpfs: { '/tmp': 'rw,exec,nosuid,nodev,size=536870912' },
     PidsLimit: limits.pidsLimit,
     Memory: memory,
     MemorySwap: memory,
