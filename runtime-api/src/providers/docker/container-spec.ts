@@ -104,8 +104,10 @@ export function readUserLabels(labels: Record<string, string>): Record<string, s
 /**
  * The hardening every sandbox container gets: not root (the image's users), no capability at all,
  * no privilege gain, read-only root with a tmpfs /tmp, bounded processes, memory (no swap beyond
- * it), CPU and logs, no restart by Docker (runtime-api decides), and no Docker socket (nothing
- * from the host is mounted but the sandbox's own volumes).
+ * it), CPU and logs, and no Docker socket (nothing from the host is mounted but the sandbox's own
+ * volumes). Docker restarts both containers when their engine restarts (`unless-stopped`): the
+ * agent container rejoins the tools container's network and runtime-api's resync reads the new
+ * published port back, so a sandbox survives an engine restart with its workspace and conversation.
  */
 function hardenedHostConfig(limits: Required<SandboxResources>): Docker.HostConfig {
   const memory = limits.memoryMb * 1024 * 1024;
@@ -121,7 +123,7 @@ function hardenedHostConfig(limits: Required<SandboxResources>): Docker.HostConf
     Memory: memory,
     MemorySwap: memory,
     NanoCpus: Math.round(limits.cpus * 1e9),
-    RestartPolicy: { Name: 'no' },
+    RestartPolicy: { Name: 'unless-stopped' },
     LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
     IpcMode: 'private',
   };

@@ -125,6 +125,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     lines.on('line', (line) => {
       this.onEventLine(line);
     });
+    // readline re-emits the stream's error (the engine went away); `ended` below handles it.
+    lines.on('error', () => undefined);
     const ended = (reason: string): void => {
       if (this.events !== stream) return;
       this.events = undefined;
