@@ -255,6 +255,13 @@ describe('runtime-api with the docker provider', () => {
     const absurd = await rt.call('POST', '/start', { resources: { memoryMb: 1 } });
     expect(absurd.status).toBe(400);
     expect(ErrorBodySchema.parse(await absurd.json()).code).toBe('invalid_request');
+    // More than the engine's host has: refused before Docker is asked (it would fail late and vaguely).
+    const tooBig = await rt.call('POST', '/start', { resources: { cpus: 64, memoryMb: 262_144 } });
+    expect(tooBig.status).toBe(400);
+    const tooBigBody = ErrorBodySchema.parse(await tooBig.json());
+    expect(tooBigBody.message).toContain('resources.cpus: 64 is more than the');
+    expect(tooBigBody.message).toContain('resources.memoryMb: 262144 is more than the');
+    expect(await containersOf(rt)).toEqual([]);
     const reserved = await rt.call('POST', '/start', { environment: { HANDOFF_SESSION_API_KEY: 'x' } });
     expect(reserved.status).toBe(400);
     for (const route of ['/stop', '/pause', '/resume']) {

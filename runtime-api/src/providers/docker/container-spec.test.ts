@@ -33,7 +33,7 @@ describe('the sandbox containers', () => {
         SecurityOpt: ['no-new-privileges'],
         Privileged: false,
         ReadonlyRootfs: true,
-        RestartPolicy: { Name: 'no' },
+        RestartPolicy: { Name: 'unless-stopped' },
       });
       expect(container.HostConfig?.CapAdd).toBeUndefined();
       expect(container.HostConfig?.Binds).toBeUndefined();

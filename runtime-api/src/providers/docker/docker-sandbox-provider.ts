@@ -30,6 +30,8 @@ import { isClaimed, snapshot } from './docker-sandbox';
 import type { DockerSandbox } from './docker-sandbox';
 import { DockerLifecycle } from './docker-lifecycle';
 import { Engine } from './engine';
+import { assertFits, pickEngine } from './engine-choice';
+import type { EngineCapacity } from './engine-choice';
 import type { ContainerEvent } from './engine';
 
 /** What the docker provider needs; `create-provider.ts` fills it from the config. */
@@ -53,6 +55,8 @@ export class DockerSandboxProvider implements SandboxProvider {
   private readonly agents = new AgentServerClient();
   private readonly lifecycle: DockerLifecycle;
   private readonly resyncs = new Map<Engine, Promise<void>>();
+  /** CPUs and memory of each engine's host, read when it comes up: limits beyond them are refused. */
+  private readonly capacity = new Map<Engine, EngineCapacity>();
   private closed = false;
 
   constructor(private readonly options: DockerSandboxProviderOptions) {
@@ -98,8 +102,9 @@ export class DockerSandboxProvider implements SandboxProvider {
     if (live.length >= this.options.maxSandboxes) throw poolExhausted(this.options.maxSandboxes);
     const pool = request.labels?.[LABELS.pool];
     if (pool === undefined) await this.lifecycle.makeRoomToRun();
-    const engine = this.pickEngine();
+    const engine = pickEngine(this.engines, [...this.sandboxes.values()]);
     const spec = this.spec(request, pool);
+    assertFits(engine, this.capacity.get(engine), spec.resources);
     const sandbox = this.register(spec, engine);
     try {
       await checkImage(engine, spec.image);
@@ -141,6 +146,12 @@ export class DockerSandboxProvider implements SandboxProvider {
       !sandbox.engine.isHealthy
     )
       throw new RuntimeApiError('sandbox_unavailable', `Warm sandbox ${id} cannot be claimed.`);
+    if (request.resources !== undefined)
+      assertFits(
+        sandbox.engine,
+        this.capacity.get(sandbox.engine),
+        resolveResources(request.resources, this.options.resources),
+      );
     await this.lifecycle.makeRoomToRun();
     const claimedAt = new Date().toISOString();
     const labels = { ...request.labels };
@@ -243,23 +254,6 @@ export class DockerSandboxProvider implements SandboxProvider {
     );
   }
 
-  /** The healthy engine holding the fewest sandboxes; `engine_unavailable` when none answers. */
-  private pickEngine(): Engine {
-    const healthy = this.engines.filter((engine) => engine.isHealthy);
-    if (healthy.length === 0) {
-      const [only] = this.engines;
-      if (this.engines.length === 1 && only) throw only.unavailable();
-      throw new RuntimeApiError(
-        'engine_unavailable',
-        `None of the ${this.engines.length} Docker engines answers (${this.engines.map((engine) => engine.host).join(', ')}). Start one; runtime-api reconnects by itself.`,
-        { details: { engines: this.engines.map((engine) => engine.host) } },
-      );
-    }
-    const load = (engine: Engine): number =>
-      [...this.sandboxes.values()].filter((sandbox) => sandbox.engine === engine).length;
-    return healthy.reduce((best, engine) => (load(engine) < load(best) ? engine : best));
-  }
-
   private register(spec: SandboxSpec, engine: Engine): DockerSandbox {
     const sandbox: DockerSandbox = {
       info: {
@@ -354,6 +348,9 @@ export class DockerSandboxProvider implements SandboxProvider {
   private async readBack(engine: Engine): Promise<void> {
     try {
       await ensureNetworks(engine, { ...this.options.extraLabels, [LABELS.owner]: this.options.ownerId });
+      const info = (await engine.docker.info()) as { NCPU?: number; MemTotal?: number };
+      if (info.NCPU !== undefined && info.MemTotal !== undefined)
+        this.capacity.set(engine, { cpus: info.NCPU, memoryMb: Math.floor(info.MemTotal / 1024 / 1024) });
       const inventory = await readInventory(engine, this.options.ownerId, this.type);
       const seen = new Set<string>();
       for (const found of inventory.sandboxes) {
