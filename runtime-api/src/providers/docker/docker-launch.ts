@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { RuntimeApiError } from '../../errors';
 import {
@@ -50,14 +51,25 @@ export async function ensureNetworks(engine: Engine, labels: Record<string, stri
         Internal: internal,
         Labels: labels,
         CheckDuplicate: true,
-        // Sandboxes on one engine cannot reach each other; the host still reaches published ports.
-        Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+        Options: {
+          // Sandboxes on one engine cannot reach each other; the host still reaches published ports.
+          'com.docker.network.bridge.enable_icc': 'false',
+          // A known interface name, so the host's firewall can close its own services to the
+          // sandboxes (an internal network has no route beyond the host, but the host answers).
+          'com.docker.network.bridge.name': bridgeName(engine, name),
+        },
       });
     } catch (error) {
       // Another runtime-api created it meanwhile.
       if (dockerStatus(error) !== 409) throw error;
     }
   }
+}
+
+/** `hego-<hash>` / `hiso-<hash>`: unique per engine (two engines may share a host), ≤ 15 characters. */
+export function bridgeName(engine: Engine, network: string): string {
+  const prefix = network === NETWORKS.none.name ? 'hiso' : 'hego';
+  return `${prefix}-${createHash('sha256').update(engine.host).digest('hex').slice(0, 8)}`;
 }
 
 /**
