@@ -146,8 +146,11 @@ async function dockerRunFloor(image: string): Promise<Timing> {
   return summarize(took);
 }
 
-/** RSS (MiB) of every process of a container, read from /proc of this machine. */
-async function containerRssMb(container: string): Promise<number> {
+/**
+ * RSS of every process of a container (MiB), read from /proc of this machine: all of it, and its
+ * private part (RssAnon; the rest is mostly node's binary, shared through the page cache).
+ */
+async function containerRssMb(container: string): Promise<{ rss: number; anon: number }> {
   const top = await run('docker', ['top', container, '-o', 'pid']);
   if (top.code !== 0) throw new Error(`docker top ${container} failed: ${top.stderr}`);
   const pids = top.stdout
@@ -155,12 +158,14 @@ async function containerRssMb(container: string): Promise<number> {
     .slice(1)
     .map((line) => line.trim())
     .filter(Boolean);
-  let kib = 0;
+  let rss = 0;
+  let anon = 0;
   for (const pid of pids) {
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-    kib += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    rss += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    anon += Number(/^RssAnon:\s+(\d+)/m.exec(status)?.[1] ?? 0);
   }
-  return kib / 1024;
+  return { rss: rss / 1024, anon: anon / 1024 };
 }
 
 /** `docker stats --no-stream` memory usage (MiB) of a container: its cgroup, page cache included. */
@@ -174,15 +179,23 @@ async function cgroupMb(container: string): Promise<number> {
 }
 
 /** One idle sandbox's memory: both containers, per process (RSS) and per cgroup. */
-async function idleMemory(rt: DockerRuntime): Promise<{ rss: number; cgroup: number; detail: string }> {
+async function idleMemory(
+  rt: DockerRuntime,
+): Promise<{ rss: number; anon: number; cgroup: number; detail: string }> {
   const sandbox = await rt.start({ labels: { bench: 'idle' } });
   try {
     await delay(3000); // let both servers settle after start-up
     const names = (['tools', 'agent'] as const).map((role) => `handoff-${sandbox.id}-${role}`);
-    const rss = await Promise.all(names.map(containerRssMb));
+    const [tools, agent] = await Promise.all(names.map(containerRssMb));
     const cgroup = await Promise.all(names.map(cgroupMb));
-    const detail = `tools ${String(round(rss[0] ?? 0))} MiB + agent ${String(round(rss[1] ?? 0))} MiB RSS`;
-    return { rss: (rss[0] ?? 0) + (rss[1] ?? 0), cgroup: (cgroup[0] ?? 0) + (cgroup[1] ?? 0), detail };
+    if (!tools || !agent) throw new Error('no memory figures for the sandbox');
+    const detail = `tools ${String(round(tools.rss))} MiB + agent ${String(round(agent.rss))} MiB`;
+    return {
+      rss: tools.rss + agent.rss,
+      anon: tools.anon + agent.anon,
+      cgroup: (cgroup[0] ?? 0) + (cgroup[1] ?? 0),
+      detail,
+    };
   } finally {
     await stop(rt, sandbox);
   }
@@ -270,7 +283,14 @@ export async function benchDocker(results: Results): Promise<void> {
       'sandbox_idle_rss_mb',
       memory.rss,
       'MiB',
-      `${memory.detail} (VmRSS of every container process)`,
+      `VmRSS of every process of both containers: ${memory.detail}`,
+    );
+    put(
+      results,
+      'sandbox_idle_anon_mb',
+      memory.anon,
+      'MiB',
+      "RssAnon of the same processes: the sandbox's own memory, without node's binary shared through the page cache",
     );
     put(results, 'sandbox_idle_cgroup_mb', memory.cgroup, 'MiB', 'docker stats --no-stream, both containers');
   } finally {
