@@ -147,10 +147,11 @@ async function dockerRunFloor(image: string): Promise<Timing> {
 }
 
 /**
- * RSS of every process of a container (MiB), read from /proc of this machine: all of it, and its
- * private part (RssAnon; the rest is mostly node's binary, shared through the page cache).
+ * Memory of every process of a container (MiB), read from /proc of this machine: RSS, its private
+ * part (RssAnon; the rest is mostly node's binary, shared through the page cache), and PSS (each
+ * shared page divided among the processes mapping it, so the two services' one node binary counts once).
  */
-async function containerRssMb(container: string): Promise<{ rss: number; anon: number }> {
+async function containerRssMb(container: string): Promise<{ rss: number; anon: number; pss: number }> {
   const top = await run('docker', ['top', container, '-o', 'pid']);
   if (top.code !== 0) throw new Error(`docker top ${container} failed: ${top.stderr}`);
   const pids = top.stdout
@@ -160,12 +161,15 @@ async function containerRssMb(container: string): Promise<{ rss: number; anon: n
     .filter(Boolean);
   let rss = 0;
   let anon = 0;
+  let pss = 0;
   for (const pid of pids) {
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
     rss += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
     anon += Number(/^RssAnon:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+    pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
   }
-  return { rss: rss / 1024, anon: anon / 1024 };
+  return { rss: rss / 1024, anon: anon / 1024, pss: pss / 1024 };
 }
 
 /** `docker stats --no-stream` memory usage (MiB) of a container: its cgroup, page cache included. */
@@ -181,7 +185,7 @@ async function cgroupMb(container: string): Promise<number> {
 /** One idle sandbox's memory: both containers, per process (RSS) and per cgroup. */
 async function idleMemory(
   rt: DockerRuntime,
-): Promise<{ rss: number; anon: number; cgroup: number; detail: string }> {
+): Promise<{ rss: number; anon: number; pss: number; cgroup: number; detail: string }> {
   const sandbox = await rt.start({ labels: { bench: 'idle' } });
   try {
     await delay(3000); // let both servers settle after start-up
@@ -189,9 +193,10 @@ async function idleMemory(
     const [tools, agent] = await Promise.all(names.map(containerRssMb));
     const cgroup = await Promise.all(names.map(cgroupMb));
     if (!tools || !agent) throw new Error('no memory figures for the sandbox');
-    const detail = `tools ${String(round(tools.rss))} MiB + agent ${String(round(agent.rss))} MiB`;
+    const detail = `tools ${String(round(tools.pss))} MiB + agent ${String(round(agent.pss))} MiB`;
     return {
       rss: tools.rss + agent.rss,
+      pss: tools.pss + agent.pss,
       anon: tools.anon + agent.anon,
       cgroup: (cgroup[0] ?? 0) + (cgroup[1] ?? 0),
       detail,
@@ -281,9 +286,16 @@ export async function benchDocker(results: Results): Promise<void> {
     put(
       results,
       'sandbox_idle_rss_mb',
+      memory.pss,
+      'MiB',
+      `resident memory of one idle sandbox, as PSS of every process of both containers (node's binary, mapped by both services, counted once): ${memory.detail}`,
+    );
+    put(
+      results,
+      'sandbox_idle_rss_sum_mb',
       memory.rss,
       'MiB',
-      `VmRSS of every process of both containers: ${memory.detail}`,
+      "plain sum of VmRSS of the same processes (counts node's shared binary once per process)",
     );
     put(
       results,
