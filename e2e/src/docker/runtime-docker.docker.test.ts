@@ -220,6 +220,36 @@ describe('runtime-api with the docker provider', () => {
     expect((await rt.call('POST', '/resume', { id: cold.id })).status).toBe(200);
   });
 
+  it('brings a sandbox whose action server died back: Docker restarts it, runtime-api rejoins the agent', async () => {
+    const rt = await runtime();
+    const info = await rt.start();
+    await runCommand(info, 'echo before > /workspace/crash.txt');
+    await dockerOk(['exec', `handoff-${info.id}-tools`, 'pkill', '-KILL', '-f', 'action-server/main.js']);
+    const restarts = async (role: string) =>
+      Number(await dockerOk(['inspect', '--format', '{{.RestartCount}}', `handoff-${info.id}-${role}`]));
+    await vi.waitFor(async () => { expect(await restarts('tools')).toBe(1); }, { timeout: 60_000, interval: 100 });
+    let current = info;
+    await vi.waitFor(
+      async () => {
+        current = await sessions(rt, info.id);
+        expect(current.status).toBe('running');
+        expect((await fetch(`${current.agentServerUrl}/alive`)).status).toBe(200);
+      },
+      { timeout: 60_000, interval: 250 },
+    );
+    expect(await runCommand(current, 'cat /workspace/crash.txt')).toContain('before');
+    // The agent container went back into the new network namespace with it.
+    const started = await dockerOk([
+      'inspect',
+      '--format',
+      '{{.State.StartedAt}}',
+      `handoff-${info.id}-tools`,
+      `handoff-${info.id}-agent`,
+    ]);
+    const [toolsStarted, agentStarted] = started.split('\n').map((time) => Date.parse(time));
+    expect(agentStarted).toBeGreaterThan(toolsStarted ?? Number.POSITIVE_INFINITY);
+  });
+
   it('removes what a start cut short by a SIGKILL left behind', async () => {
     const rt = await runtime();
     const starting = rt.call('POST', '/start', {}).catch(() => undefined);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SandboxNetwork } from '@handoff/protocol';
 import type Docker from 'dockerode';
 import { RuntimeApiError } from '../../errors';
 import {
@@ -106,13 +107,22 @@ export async function launchContainers(
     for (const watch of watches) watch.detach();
     throw error;
   }
-  return { tools: tools.id, agent: agent.id, agentServerUrl: await agentUrl(tools, spec) };
+  return {
+    tools: tools.id,
+    agent: agent.id,
+    agentServerUrl: agentUrl((await tools.inspect()).NetworkSettings, spec.network),
+  };
 }
 
-/** The agent server's URL: its published loopback port, or its address on the internal network. */
-async function agentUrl(tools: Docker.Container, spec: SandboxSpec): Promise<string> {
-  const settings = (await tools.inspect()).NetworkSettings;
-  const network = NETWORKS[spec.network];
+/**
+ * The agent server's URL from the tools container's network settings (they change when it
+ * restarts): its published loopback port, or its address on the internal network.
+ */
+export function agentUrl(
+  settings: Docker.ContainerInspectInfo['NetworkSettings'],
+  mode: SandboxNetwork,
+): string {
+  const network = NETWORKS[mode];
   if (network.internal) {
     const address = settings.Networks[network.name]?.IPAddress;
     if (address === undefined || address === '') throw new Error('the sandbox got no address on its network');

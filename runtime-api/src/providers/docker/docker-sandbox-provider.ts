@@ -26,6 +26,7 @@ import {
   removeSandboxObjects,
   startFailed,
 } from './docker-launch';
+import { refreshState, rejoinAgent } from './docker-events';
 import { isClaimed, snapshot } from './docker-sandbox';
 import type { DockerSandbox } from './docker-sandbox';
 import { DockerLifecycle } from './docker-lifecycle';
@@ -421,24 +422,10 @@ export class DockerSandboxProvider implements SandboxProvider {
       });
       // A broken warm member is useless: remove it now rather than after the reap delay.
       if (!isClaimed(sandbox)) void this.teardown(sandbox, 'warm member broke').catch(() => undefined);
+    } else if (event.action === 'start' && event.labels[LABELS.role] === 'tools') {
+      void rejoinAgent(sandbox, this.options.logger);
     } else if (['pause', 'unpause', 'start'].includes(event.action) && !sandbox.pausing) {
-      void this.refreshState(sandbox);
-    }
-  }
-
-  /** A container was paused, unpaused or restarted outside runtime-api: read both states back from Docker. */
-  private async refreshState(sandbox: DockerSandbox): Promise<void> {
-    try {
-      const ids = [sandbox.containers.agent, sandbox.containers.tools].filter((id) => id !== undefined);
-      const states = await Promise.all(
-        ids.map(async (id) => (await sandbox.engine.docker.getContainer(id).inspect()).State),
-      );
-      if (states.length < 2 || states.some((state) => !state.Running)) return;
-      const paused = states.some((state) => state.Paused);
-      sandbox.info.status = paused ? 'paused' : 'running';
-      sandbox.inactiveSince = paused ? (sandbox.inactiveSince ?? Date.now()) : undefined;
-    } catch (error) {
-      sandbox.engine.reportFailure(error);
+      void refreshState(sandbox);
     }
   }
 }
