@@ -173,6 +173,9 @@ export {
   hostNotifications,
   webviewNotifications,
   ConnectionStatusSchema,
+  ConversationSummarySchema,
+  EditModeSchema,
+  MirroredChangeSchema,
   WebviewToHostMessageSchema,
   HostToWebviewMessageSchema,
 } from './channels/webview';
@@ -184,6 +187,9 @@ export type {
   HostNotificationParams,
   WebviewNotificationName,
   ConnectionStatus,
+  ConversationSummary,
+  EditMode,
+  MirroredChange,
   WebviewToHostMessage,
   HostToWebviewMessage,
 } from './channels/webview';

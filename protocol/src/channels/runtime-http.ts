@@ -5,7 +5,14 @@ import { SandboxIdSchema } from '../ids';
  * Where a sandbox stands. `unavailable`: its Docker engine does not answer right now; it comes back
  * as it was once the engine does.
  */
-export const SandboxStatusSchema = z.enum(['starting', 'running', 'paused', 'stopped', 'error', 'unavailable']);
+export const SandboxStatusSchema = z.enum([
+  'starting',
+  'running',
+  'paused',
+  'stopped',
+  'error',
+  'unavailable',
+]);
 /** A sandbox status. */
 export type SandboxStatus = z.infer<typeof SandboxStatusSchema>;
 

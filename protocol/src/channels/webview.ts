@@ -7,6 +7,54 @@ import { ConversationIdSchema } from '../ids';
 
 const EmptySchema = z.object({}).strict();
 
+/** A past or current conversation, as the history list shows it. The extension keeps these locally. */
+export const ConversationSummarySchema = z
+  .object({
+    /** The conversation. */
+    conversationId: ConversationIdSchema,
+    /** The sandbox it ran in. */
+    sandboxId: z.string(),
+    /** The first user message, shortened. */
+    title: z.string(),
+    /** The agent's last known state (`finished`, `error`, `running`, …). */
+    status: z.string(),
+    /** Whether its sandbox still exists; a gone one is shown from the local archive, read-only. */
+    live: z.boolean(),
+    /** Creation time, ISO 8601. */
+    createdAt: z.iso.datetime(),
+    /** Last event time, ISO 8601. */
+    updatedAt: z.iso.datetime(),
+    /** Dollars spent on the model so far. */
+    costUsd: z.number().nonnegative(),
+    /** Prompt + completion tokens so far. */
+    tokens: z.number().int().nonnegative(),
+  })
+  .strict();
+/** A conversation summary. */
+export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
+
+/** How the agent's edits reach the local workspace (setting `handoff.editMode`). */
+export const EditModeSchema = z.enum(['apply', 'review']);
+/** An edit mode. */
+export type EditMode = z.infer<typeof EditModeSchema>;
+
+/** One file the agent changed in the sandbox, as the local workspace sees it. */
+export const MirroredChangeSchema = z
+  .object({
+    /** Workspace-relative path, `/`-separated. */
+    path: z.string().min(1),
+    /** What the agent did to it. */
+    kind: z.enum(['created', 'modified', 'deleted']),
+    /**
+     * `pending`: waiting for review; `applied`: written locally; `rejected`: left as it was;
+     * `conflict`: the local file changed since the upload, so nothing was written.
+     */
+    state: z.enum(['pending', 'applied', 'rejected', 'conflict']),
+  })
+  .strict();
+/** A mirrored change. */
+export type MirroredChange = z.infer<typeof MirroredChangeSchema>;
+
 /** Requests the webview sends to the extension, each with its params and result schema. */
 export const webviewRequests = {
   /** Start a sandbox and a conversation with this first message. */
@@ -27,6 +75,38 @@ export const webviewRequests = {
   'conversation/pause': { params: EmptySchema, result: EmptySchema },
   /** Let a paused agent continue. */
   'conversation/resume': { params: EmptySchema, result: EmptySchema },
+  /** The conversation history, newest first. */
+  'history/list': {
+    params: EmptySchema,
+    result: z.object({ /** The conversations. */ items: z.array(ConversationSummarySchema) }).strict(),
+  },
+  /**
+   * Show a past conversation with its full history: the host resets the view and replays its
+   * events (from its sandbox when it still exists, resuming it if paused; else from the archive).
+   */
+  'conversation/open': {
+    params: z.object({ /** The conversation. */ conversationId: ConversationIdSchema }).strict(),
+    result: EmptySchema,
+  },
+  /** Show a change in VS Code's diff editor (local file ↔ the agent's version). */
+  'changes/open': {
+    params: z.object({ /** Workspace-relative path. */ path: z.string().min(1) }).strict(),
+    result: EmptySchema,
+  },
+  /** Accept pending (or conflicting) changes: write them locally. All when `paths` is absent. */
+  'changes/accept': {
+    params: z
+      .object({ /** Which; all pending when absent. */ paths: z.array(z.string().min(1)).optional() })
+      .strict(),
+    result: EmptySchema,
+  },
+  /** Reject pending changes: leave the local files as they are. All when `paths` is absent. */
+  'changes/reject': {
+    params: z
+      .object({ /** Which; all pending when absent. */ paths: z.array(z.string().min(1)).optional() })
+      .strict(),
+    result: EmptySchema,
+  },
 } as const;
 /** A request method name. */
 export type WebviewRequestName = keyof typeof webviewRequests;
@@ -63,6 +143,32 @@ export const hostNotifications = {
   'conversation/streamDelta': StreamDeltaFrameSchema.omit({ type: true }),
   /** Forget the shown conversation (a new one starts). */
   'conversation/reset': EmptySchema,
+  /** The history list changed (a conversation started, progressed or ended). */
+  'history/updated': z
+    .object({ /** The conversations, newest first. */ items: z.array(ConversationSummarySchema) })
+    .strict(),
+  /** The agent's changes to the local workspace in the shown conversation, and how they stand. */
+  'changes/updated': z
+    .object({
+      /** The edit mode in force. */
+      mode: EditModeSchema,
+      /** Every changed file, sorted by path. */
+      changes: z.array(MirroredChangeSchema),
+    })
+    .strict(),
+  /** What the workspace allows: without trust (Restricted Mode) nothing is uploaded or mirrored. */
+  'workspace/status': z
+    .object({
+      /** Whether the workspace is trusted. */
+      trusted: z.boolean(),
+      /** The edit mode in force. */
+      editMode: EditModeSchema,
+      /** The model in use (`provider/model`). */
+      model: z.string(),
+      /** The conversation shown is from the archive: its sandbox is gone, it cannot continue. */
+      readOnly: z.boolean(),
+    })
+    .strict(),
   /** The link to the agent changed. */
   'connection/status': z
     .object({
