@@ -79,7 +79,7 @@ const kebabCaseFiles = {
     return {
       Program(node) {
         const name = path.basename(context.filename);
-        const stem = name.replace(/(\.d)?(\.docker)?(\.[a-z]+)?\.(ts|tsx|mts|mjs|js|cjs)$/, '');
+        const stem = name.replace(/(\.d)?(\.docker|\.vscode)?(\.[a-z]+)?\.(ts|tsx|mts|mjs|js|cjs)$/, '');
         if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(stem))
           context.report({ node, messageId: 'name', data: { name } });
       },

@@ -23,7 +23,7 @@ export default defineConfig({
           name: 'e2e',
           root: './e2e',
           include: ['**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.docker.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.docker.test.ts', '**/*.vscode.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -36,6 +36,21 @@ export default defineConfig({
           exclude: ['**/node_modules/**'],
           // Builds (or reuses) the sandbox image once; see e2e/src/docker/global-setup.ts.
           globalSetup: ['./e2e/src/docker/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'vscode',
+          root: '.',
+          include: ['e2e/src/vscode/**/*.vscode.test.ts'],
+          exclude: ['**/node_modules/**'],
+          // Installs (or reuses) code-server + Chromium and builds what is stale; see
+          // e2e/src/vscode/global-setup.ts. The first install builds native modules (minutes).
+          globalSetup: ['./e2e/src/vscode/global-setup.ts'],
+          // One code-server and one Chromium at a time: each takes a core or more.
+          fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

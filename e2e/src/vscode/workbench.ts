@@ -1,0 +1,147 @@
+/**
+ * @module Drives the VS Code workbench the way a user does: command palette, activity bar,
+ * input boxes, notifications; reaches into the Handoff chat webview; saves a screenshot per step.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { REPO_ROOT } from '../services';
+
+/** Screenshots land in `e2e/out/<test name>/<nn>-<step>.png`. */
+export const SCREENSHOT_ROOT = path.join(REPO_ROOT, 'e2e', 'out');
+
+const EXTENSION_ID = 'handoff.handoff-vscode';
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
+}
+
+/** The workbench of one page, for one test. */
+export class Workbench {
+  private shots = 0;
+  /** Where this test's screenshots go (emptied when the Workbench is created). */
+  readonly screenshotDir: string;
+
+  constructor(
+    readonly page: Page,
+    testName: string,
+  ) {
+    this.screenshotDir = path.join(SCREENSHOT_ROOT, slug(testName));
+    rmSync(this.screenshotDir, { recursive: true, force: true });
+    mkdirSync(this.screenshotDir, { recursive: true });
+  }
+
+  /** Saves the page as `<nn>-<step>.png` and returns its path. */
+  async screenshot(step: string): Promise<string> {
+    this.shots += 1;
+    const file = path.join(this.screenshotDir, `${String(this.shots).padStart(2, '0')}-${slug(step)}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** The quick input (command palette, input boxes, pickers). */
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Opens the command palette (F1) with `query` typed in; resolves once rows are shown. */
+  async openCommandPalette(query: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, force: true });
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${query}`);
+    await this.quickInput.locator('.monaco-list-row').first().waitFor({ state: 'visible' });
+  }
+
+  /** The command titles the palette lists for `query` ("Category: Title"); closes it again. */
+  async listCommands(query: string): Promise<string[]> {
+    await this.openCommandPalette(query);
+    const rows = await this.quickInput.locator('.monaco-list-row').all();
+    const labels = await Promise.all(rows.map(async (row) => (await row.getAttribute('aria-label')) ?? ''));
+    await this.page.keyboard.press('Escape');
+    return labels;
+  }
+
+  /** Runs the command titled exactly `title` (e.g. "Handoff: New Conversation") from the palette. */
+  async runCommand(title: string): Promise<void> {
+    await this.openCommandPalette(title);
+    const row = this.quickInput.locator('.monaco-list-row', {
+      has: this.page.locator('.quick-input-list-label', { hasText: title }),
+    });
+    await row.first().click();
+    await this.quickInput.locator('input.input').waitFor({ state: 'hidden' }).catch(() => undefined);
+  }
+
+  /**
+   * Runs a "Set … API Key" command and types `value` into its password box. The value never
+   * appears in screenshots: the box is a password field.
+   */
+  async setSecret(commandTitle: string, value: string): Promise<void> {
+    await this.openCommandPalette(commandTitle);
+    await this.page.keyboard.press('Enter');
+    const password = this.quickInput.locator('input[type="password"]');
+    await password.waitFor({ state: 'visible' });
+    await password.fill(value);
+    await this.page.keyboard.press('Enter');
+    await password.waitFor({ state: 'hidden' });
+  }
+
+  /** The activity-bar item of a view container, by its title. */
+  activityBarItem(title: string): Locator {
+    return this.page.locator(`.part.activitybar .action-item a[aria-label^="${title}"]`);
+  }
+
+  /** Shows the Handoff container (clicking its activity-bar item only if it is not showing yet). */
+  async openHandoffView(): Promise<void> {
+    const item = this.activityBarItem('Handoff');
+    await item.waitFor({ state: 'visible' });
+    const classes = (await item.locator('xpath=..').getAttribute('class')) ?? '';
+    if (!classes.split(' ').includes('checked')) await item.click();
+    await this.page.locator('.part.sidebar .composite.title', { hasText: 'Handoff' }).waitFor();
+  }
+
+  /**
+   * The Handoff chat webview's document. VS Code renders a webview as an outer
+   * `iframe.webview` (its host page, tagged with the extension id) whose `#active-frame` holds
+   * the extension's HTML. Frame locators re-resolve, so this survives the view being re-created.
+   */
+  chatFrame(): FrameLocator {
+    return this.page
+      .frameLocator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`)
+      .frameLocator('#active-frame');
+  }
+
+  /** The texts of the notification toasts now on screen. */
+  async notifications(): Promise<string[]> {
+    const messages = this.page.locator('.notifications-toasts .notification-list-item-message');
+    return messages.allInnerTexts();
+  }
+
+  /** Waits for a toast whose text contains `text`; resolves with its full text. */
+  async waitForNotification(text: string, timeoutMs = 30_000): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', { hasText: text });
+    await toast.first().waitFor({ state: 'visible', timeout: timeoutMs });
+    return toast.first().innerText();
+  }
+
+  /**
+   * Trusts the open folder through "Workspaces: Manage Workspace Trust", as a user does; in
+   * Restricted Mode VS Code keeps extensions that do not declare untrusted support disabled.
+   */
+  async trustWorkspace(): Promise<void> {
+    await this.runCommand('Workspaces: Manage Workspace Trust');
+    const editor = this.page.locator('.workspace-trust-editor');
+    await editor.locator('.monaco-button', { hasText: /^Trust/ }).first().click();
+    await editor.getByText('You trust this folder').waitFor();
+    await this.screenshot('workspace-trusted');
+    // The trust editor opens as a modal over the workbench: close it so clicks reach the rest.
+    const modal = this.page.locator('.monaco-modal-editor-block');
+    await modal.locator('[aria-label^="Close Modal Editor"]').click();
+    await modal.waitFor({ state: 'detached' });
+  }
+}
