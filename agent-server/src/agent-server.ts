@@ -8,6 +8,7 @@ import type { AgentServerConfig } from './config';
 import type { LlmClientFactory } from './conversation/conversation-service';
 import { ConversationService } from './conversation/conversation-service';
 import { createApp } from './http/app';
+import type { WorkspaceRoutesOptions } from './http/workspace-routes';
 import { createLlmClient } from './llm/llm-route';
 import type { Logger } from './logger';
 import { SecretRedactor } from './logger';
@@ -97,6 +98,7 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
         redactor.add(...values);
       },
     },
+    workspace: workspaceOptions(config),
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
   server.on('upgrade', (request, socket, head) => {
@@ -137,6 +139,14 @@ function urlHost(host: string): string {
 
 function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** The `/api/workspace` routes read the workspace and upload through the action server. */
+function workspaceOptions(config: AgentServerConfig): WorkspaceRoutesOptions {
+  return {
+    workspace: config.workspace,
+    actionServer: { baseUrl: config.actionServerUrl, apiKey: actionKey(config) },
+  };
 }
 
 /** The key the action server wants: its own when configured, else the session key. */

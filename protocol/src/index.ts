@@ -103,6 +103,10 @@ export {
   EventsPageQuerySchema,
   EventsPageSchema,
   SandboxActivitySchema,
+  WorkspaceFileQuerySchema,
+  WORKSPACE_FILE_SHA256_HEADER,
+  WORKSPACE_FILE_EXECUTABLE_HEADER,
+  MAX_WORKSPACE_FILE_BYTES,
 } from './channels/agent-http';
 export type {
   LlmConfig,
@@ -117,6 +121,7 @@ export type {
   EventsPageQuery,
   EventsPage,
   SandboxActivity,
+  WorkspaceFileQuery,
 } from './channels/agent-http';
 export {
   AliveResponseSchema,

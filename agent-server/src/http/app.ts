@@ -10,6 +10,8 @@ import { createErrorHandler, notFoundHandler } from './error-handler';
 import { healthRoutes } from './health-routes';
 import { ACTIVITY_PATH, sandboxRoutes } from './sandbox-routes';
 import type { SandboxRoutesOptions } from './sandbox-routes';
+import { WORKSPACE_UPLOAD_PATH, workspaceRoutes } from './workspace-routes';
+import type { WorkspaceRoutesOptions } from './workspace-routes';
 
 /** The largest request body the API accepts. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -22,6 +24,8 @@ export interface AppOptions {
   logger: Logger;
   /** The `/api/sandbox` routes; absent, they answer 404. */
   sandbox?: SandboxRoutesOptions;
+  /** The `/api/workspace` routes (upload, file reads); absent, they answer 404. */
+  workspace?: WorkspaceRoutesOptions;
   /** Told of every authenticated request but the activity poll itself. */
   onActivity?: () => void;
 }
@@ -50,6 +54,11 @@ function logRequests(logger: Logger): MiddlewareHandler {
   };
 }
 
+/** Runs `middleware` on every request but those to `path`. */
+function except(path: string, middleware: MiddlewareHandler): MiddlewareHandler {
+  return (c, next) => (c.req.path === path ? next() : middleware(c, next));
+}
+
 /** The agent server's HTTP API (Hono). Test it without a port through `app.request(...)`. */
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
@@ -58,19 +67,16 @@ export function createApp(options: AppOptions): Hono {
   app.use(logRequests(options.logger));
   app.route('/', healthRoutes());
   app.use('/api/*', requireSessionKey(options.sessionApiKey, options.onActivity));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AgentServerError(
-          'payload_too_large',
-          `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
-        );
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AgentServerError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    },
+  });
+  // An upload streams through to the action server, which caps it.
+  app.use('/api/*', except(WORKSPACE_UPLOAD_PATH, limitBody));
   app.route('/api/conversations', conversationRoutes(options.service));
   if (options.sandbox !== undefined) app.route('/api/sandbox', sandboxRoutes(options.sandbox));
+  if (options.workspace !== undefined) app.route('/api/workspace', workspaceRoutes(options.workspace));
   return app;
 }

@@ -229,3 +229,23 @@ export const SandboxActivitySchema = z
   .strict();
 /** Sandbox activity. */
 export type SandboxActivity = z.infer<typeof SandboxActivitySchema>;
+
+/**
+ * `GET /api/workspace/file` query: one file of the agent server's workspace, read as it is now
+ * (the extension mirrors the agent's edits with it).
+ */
+export const WorkspaceFileQuerySchema = z
+  .object({
+    /** Workspace-relative (or absolute inside the workspace); `..` may not climb out. */
+    path: z.string().min(1),
+  })
+  .strict();
+/** A workspace-file query. */
+export type WorkspaceFileQuery = z.infer<typeof WorkspaceFileQuerySchema>;
+
+/** Response header of `GET /api/workspace/file`: the sha256 (hex) of the bytes in the body. */
+export const WORKSPACE_FILE_SHA256_HEADER = 'x-handoff-sha256';
+/** Response header of `GET /api/workspace/file`: `true` when the file has an executable bit. */
+export const WORKSPACE_FILE_EXECUTABLE_HEADER = 'x-handoff-executable';
+/** The largest file `GET /api/workspace/file` serves (10 MiB); larger ones are 413 `payload_too_large`. */
+export const MAX_WORKSPACE_FILE_BYTES = 10 * 1024 * 1024;
