@@ -7,6 +7,12 @@ import { ChatViewProvider } from './chat-view/chat-view-provider';
 import { registerConversationCommands } from './commands/conversation-commands';
 import { registerSecretCommands } from './commands/secret-commands';
 import { readHandoffSettings } from './common/settings';
+import { VscodeWorkspaceState } from './common/workspace-state';
+import { ConversationArchive } from './history/conversation-archive';
+import { HistoryService } from './history/history-service';
+import { historyForChat, recordSessionHistory } from './history/session-history';
+import { followSession } from './mirror/session-link';
+import { createVscodeMirror } from './mirror/vscode-mirror-commands';
 
 /** The composition root: builds every service once and hands each what it needs. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -25,10 +31,26 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     logger,
   });
-  const chatView = new ChatViewProvider({ extensionUri: context.extensionUri, session, logger });
+  const history = new HistoryService({
+    archive: new ConversationArchive(context.globalStorageUri.fsPath, logger),
+    findSandbox: (sandboxId) => session.findSandbox(sandboxId),
+    logger,
+  });
+  const workspace = new VscodeWorkspaceState();
+  const mirror = createVscodeMirror(logger);
+  const chatView = new ChatViewProvider({
+    extensionUri: context.extensionUri,
+    services: { session, history: historyForChat(history, session), workspace },
+    logger,
+  });
   context.subscriptions.push(
     logger,
     session,
+    history,
+    recordSessionHistory(session, history),
+    workspace,
+    ...mirror.disposables,
+    followSession(session, mirror.mirror),
     chatView,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chatView),
     ...registerConversationCommands({ session }),

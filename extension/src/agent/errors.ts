@@ -104,6 +104,18 @@ export class NoConversationError extends HandoffError {
   }
 }
 
+/** The message shown when a conversation's sandbox no longer exists. */
+export const SANDBOX_GONE_MESSAGE =
+  "This conversation's sandbox is gone: it is shown from the local archive, read-only. Start a new conversation to continue the work.";
+
+/** Thrown when a message is sent to a conversation shown from the archive (its sandbox is gone). */
+export class SandboxGoneError extends HandoffError {
+  override readonly name = 'SandboxGoneError';
+  constructor() {
+    super('sandbox_not_found', SANDBOX_GONE_MESSAGE);
+  }
+}
+
 /** Thrown into a start that a reset (new conversation) overtook. */
 export class CancelledError extends HandoffError {
   override readonly name = 'CancelledError';

@@ -1,5 +1,12 @@
 import { RUNTIME_API_KEY_HEADER, SandboxInfoSchema } from '@handoff/protocol';
-import type { SandboxId, SandboxInfo, StartSandboxRequest, StopSandboxRequest } from '@handoff/protocol';
+import type {
+  SandboxId,
+  SandboxIdRequest,
+  SandboxInfo,
+  StartSandboxRequest,
+  StopSandboxRequest,
+} from '@handoff/protocol';
+import { NotFoundError } from './errors';
 import { requestJson, requestVoid } from './json-http';
 import type { HttpClientOptions } from './json-http';
 
@@ -9,6 +16,10 @@ export interface RuntimeClient {
   start(request?: StartSandboxRequest): Promise<SandboxInfo>;
   /** Stops and removes a sandbox. */
   stop(id: SandboxId): Promise<void>;
+  /** A sandbox as runtime-api sees it now; `undefined` when it no longer exists. */
+  get(id: SandboxId): Promise<SandboxInfo | undefined>;
+  /** Resumes a paused sandbox; resolves with it running. */
+  resume(id: SandboxId): Promise<SandboxInfo>;
 }
 
 /** Options of {@link HttpRuntimeClient}. */
@@ -40,6 +51,35 @@ export class HttpRuntimeClient implements RuntimeClient {
       body,
       what: 'Stopping the sandbox',
     });
+  }
+
+  async get(id: SandboxId): Promise<SandboxInfo | undefined> {
+    try {
+      return await requestJson(
+        this.options,
+        {
+          method: 'GET',
+          path: `/sessions/${encodeURIComponent(id)}`,
+          headers: this.headers(),
+          what: 'Looking up the sandbox',
+        },
+        SandboxInfoSchema,
+      );
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  async resume(id: SandboxId): Promise<SandboxInfo> {
+    const body: SandboxIdRequest = { id };
+    // Unpausing a container is quick, but give it the start timeout's slack.
+    const options = { timeoutMs: 120_000, ...this.options };
+    return requestJson(
+      options,
+      { method: 'POST', path: '/resume', headers: this.headers(), body, what: 'Resuming the sandbox' },
+      SandboxInfoSchema,
+    );
   }
 
   private headers(): Record<string, string> {

@@ -113,24 +113,36 @@ describe('SessionService', () => {
     await expect(session.interrupt()).rejects.toBeInstanceOf(NoConversationError);
   });
 
-  it('reset closes the stream, clears the events, tells listeners and stops the sandbox', async () => {
+  it('reset closes the stream, clears the events, tells listeners and leaves the sandbox running', async () => {
     const { session, runtime, streams, resets, statuses } = setup();
     await session.start('go');
     streams[0]?.push(aMessageEvent({ seq: 1 }));
     await session.reset();
     expect(streams[0]?.disposed).toBe(true);
-    expect(runtime.stopped).toEqual(['sbx-1']);
+    expect(runtime.stopped).toEqual([]);
+    expect(session.current()).toBeUndefined();
     expect(resets()).toBe(1);
     expect(session.snapshot()).toEqual({ status: { status: 'idle' }, events: [], streaming: [] });
     expect(statuses.at(-1)).toEqual({ status: 'idle' });
   });
 
-  it('starting again replaces the conversation and stops the old sandbox', async () => {
+  it('starting again replaces the conversation and leaves the old sandbox to the history', async () => {
     const { session, runtime } = setup();
     await session.start('one');
     await session.start('two');
-    expect(runtime.stopped).toEqual(['sbx-1']);
+    expect(runtime.stopped).toEqual([]);
     expect(runtime.started).toHaveLength(2);
+    expect(session.current()).toEqual({ conversationId: 'conv-2', sandboxId: 'sbx-2', readOnly: false });
+  });
+
+  it('stopSandbox drops the conversation and stops and removes its sandbox', async () => {
+    const { session, runtime, resets } = setup();
+    await session.start('go');
+    await session.stopSandbox();
+    expect(runtime.stopped).toEqual(['sbx-1']);
+    expect(resets()).toBe(1);
+    await session.stopSandbox();
+    expect(runtime.stopped).toEqual(['sbx-1']);
   });
 
   it('abandons a start that a reset overtook and gives its sandbox back', async () => {

@@ -17,7 +17,15 @@ import type { AgentHttpClient } from './agent-http-client';
 import type { ConnectionStatusChange, EventStream, StreamDelta } from './agent-connection';
 import { buildCreateConversationRequest } from './conversation-request';
 import type { ConversationSettings } from './conversation-request';
-import { CancelledError, HandoffError, NoConversationError, NotConfiguredError, toErrorBody } from './errors';
+import {
+  CancelledError,
+  HandoffError,
+  NoConversationError,
+  NotConfiguredError,
+  SANDBOX_GONE_MESSAGE,
+  SandboxGoneError,
+  toErrorBody,
+} from './errors';
 import type { RuntimeClient } from './runtime-client';
 
 /** Settings and secrets read at the start of each conversation. */
@@ -45,6 +53,16 @@ export interface SessionSnapshot {
   streaming: readonly StreamDelta[];
 }
 
+/** The conversation on show: its ids, and whether it is only the local archive of a gone sandbox. */
+export interface ShownConversation {
+  conversationId: ConversationId;
+  sandboxId: string;
+  readOnly: boolean;
+}
+
+/** What reopening found: the sandbox still there, gone, or runtime-api could not say. */
+export type Reopened = 'live' | 'gone' | 'unknown';
+
 /** The message shown when runtime-api's key is missing. */
 export const MISSING_RUNTIME_KEY_MESSAGE =
   'No runtime API key is set. Run "Handoff: Set Runtime API Key" from the Command Palette, then send your message again.';
@@ -58,6 +76,8 @@ interface Lease {
   readonly runtime: RuntimeClient;
   readonly agent: AgentHttpClient;
 }
+
+type FoundLease = { lease: Lease; gone?: undefined } | { lease?: undefined; gone: boolean; message: string };
 
 interface ActiveConversation extends Lease {
   readonly conversationId: ConversationId;
@@ -79,8 +99,12 @@ export class SessionService extends Disposable {
   readonly onDidChangeStatus = this.statusEmitter.event;
   /** The conversation was dropped (a new one will start). */
   readonly onDidReset = this.resetEmitter.event;
+  private readonly shownEmitter = this._register(new Emitter<ShownConversation | undefined>());
+  /** Another conversation is shown (started, reopened), or none. */
+  readonly onDidChangeConversation = this.shownEmitter.event;
 
   private active: ActiveConversation | undefined;
+  private shown: ShownConversation | undefined;
   private events: Event[] = [];
   private streaming: StreamDelta[] = [];
   private status: ConnectionStatusChange = { status: 'idle' };
@@ -90,6 +114,11 @@ export class SessionService extends Disposable {
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
+  }
+
+  /** The conversation on show, if any. */
+  current(): ShownConversation | undefined {
+    return this.shown;
   }
 
   /** The current status and every event so far. */
@@ -121,6 +150,7 @@ export class SessionService extends Disposable {
 
   /** Sends a user message to the running conversation. */
   async sendMessage(text: string): Promise<void> {
+    if (this.shown?.readOnly) throw new SandboxGoneError();
     const active = this.requireActive();
     await active.agent.sendMessage(active.conversationId, text);
   }
@@ -158,8 +188,46 @@ export class SessionService extends Disposable {
     await active.agent.resume(active.conversationId);
   }
 
-  /** Drops the conversation, tells listeners, and asks runtime-api to stop its sandbox. */
-  async reset(): Promise<void> {
+  /**
+   * Shows a past conversation with its full history. When its sandbox still exists it is resumed
+   * if paused and its stream reattached from the start; otherwise the archive is replayed and the
+   * conversation is read-only. The conversation shown before keeps its sandbox (see {@link reset}).
+   */
+  async open(
+    target: Omit<ShownConversation, 'readOnly'>,
+    archived: () => Promise<readonly Event[]>,
+  ): Promise<Reopened> {
+    await this.reset();
+    const generation = this.generation;
+    this.setStatus({ status: 'connecting' });
+    const found = await this.findLease(target.sandboxId);
+    if (generation !== this.generation) throw new CancelledError();
+    if (found.lease) {
+      this.attach(found.lease, target.conversationId);
+      return 'live';
+    }
+    const events = await archived();
+    if (generation !== this.generation) throw new CancelledError();
+    this.setShown({ ...target, readOnly: true });
+    for (const event of events) {
+      this.events.push(event);
+      this.eventEmitter.fire(event);
+    }
+    this.setStatus({ status: 'disconnected', message: found.message });
+    return found.gone ? 'gone' : 'unknown';
+  }
+
+  /** runtime-api's view of a sandbox; `undefined` once it no longer exists. */
+  async findSandbox(sandboxId: string): Promise<SandboxInfo | undefined> {
+    const config = await this.options.readConfig();
+    return this.runtimeClient(config).get(sandboxId);
+  }
+
+  /**
+   * Drops the shown conversation and tells listeners. Its sandbox keeps running, so the history
+   * can reopen it; runtime-api's idle policy pauses it, and {@link stopSandbox} removes it.
+   */
+  reset(): Promise<void> {
     this.generation += 1;
     this.starting = false;
     const active = this.active;
@@ -167,12 +235,20 @@ export class SessionService extends Disposable {
     this.events = [];
     this.streaming = [];
     if (active) this.detach(active);
+    this.setShown(undefined);
     this.resetEmitter.fire(undefined);
     this.setStatus({ status: 'idle' });
-    if (active) await this.stopSandbox(active);
+    return Promise.resolve();
   }
 
-  /** Closes the event stream. The sandbox is left to runtime-api (only a new conversation stops it). */
+  /** Drops the shown conversation and asks runtime-api to stop and remove its sandbox. */
+  async stopSandbox(): Promise<void> {
+    const active = this.active;
+    await this.reset();
+    if (active) await this.releaseSandbox(active);
+  }
+
+  /** Closes the event stream. The sandbox is left to runtime-api (only "Stop Sandbox" stops it). */
   override dispose(): void {
     if (this.active) this.detach(this.active);
     this.active = undefined;
@@ -180,11 +256,7 @@ export class SessionService extends Disposable {
   }
 
   private async leaseSandbox(config: SessionConfig, generation: number): Promise<Lease> {
-    if (!config.runtimeApiKey) throw new NotConfiguredError(MISSING_RUNTIME_KEY_MESSAGE);
-    const runtime = this.options.createRuntimeClient({
-      baseUrl: config.runtimeApiUrl,
-      apiKey: config.runtimeApiKey,
-    });
+    const runtime = this.runtimeClient(config);
     const sandbox = await runtime.start({ labels: { client: 'handoff-vscode' } });
     this.options.logger.info(`Sandbox ${sandbox.id} started (${sandbox.provider}).`);
     const lease = { sandbox, runtime, agent: this.options.createAgentClient(sandbox) };
@@ -202,11 +274,31 @@ export class SessionService extends Disposable {
       const info = await lease.agent.createConversation(request);
       conversationId = info.id;
     } catch (error) {
-      await this.stopSandbox(lease);
+      await this.releaseSandbox(lease);
       throw error;
     }
     await this.throwIfOvertaken(generation, lease);
     return conversationId;
+  }
+
+  private runtimeClient(config: SessionConfig): RuntimeClient {
+    if (!config.runtimeApiKey) throw new NotConfiguredError(MISSING_RUNTIME_KEY_MESSAGE);
+    return this.options.createRuntimeClient({ baseUrl: config.runtimeApiUrl, apiKey: config.runtimeApiKey });
+  }
+
+  /** The sandbox of a past conversation, resumed when paused; else why it cannot be reached. */
+  private async findLease(sandboxId: string): Promise<FoundLease> {
+    try {
+      const runtime = this.runtimeClient(await this.options.readConfig());
+      let sandbox = await runtime.get(sandboxId);
+      if (!sandbox || sandbox.status === 'stopped') return { gone: true, message: SANDBOX_GONE_MESSAGE };
+      if (sandbox.status === 'paused') sandbox = await runtime.resume(sandboxId);
+      return { lease: { sandbox, runtime, agent: this.options.createAgentClient(sandbox) } };
+    } catch (error) {
+      const reason = toErrorBody(error).message;
+      this.options.logger.warn(`Could not reach sandbox ${sandboxId}: ${reason}`);
+      return { gone: false, message: `Showing the local archive, read-only. ${reason}` };
+    }
   }
 
   private attach(lease: Lease, conversationId: ConversationId): void {
@@ -226,6 +318,7 @@ export class SessionService extends Disposable {
       }),
     ];
     this.active = { ...lease, conversationId, stream, subscriptions };
+    this.setShown({ conversationId, sandboxId: lease.sandbox.id, readOnly: false });
     stream.connect();
   }
 
@@ -247,11 +340,11 @@ export class SessionService extends Disposable {
   /** A reset that ran while we awaited wins: give the sandbox back and abandon this start. */
   private async throwIfOvertaken(generation: number, lease: Lease): Promise<void> {
     if (generation === this.generation && !this.isDisposed) return;
-    await this.stopSandbox(lease);
+    await this.releaseSandbox(lease);
     throw new CancelledError();
   }
 
-  private async stopSandbox(lease: Lease): Promise<void> {
+  private async releaseSandbox(lease: Lease): Promise<void> {
     try {
       await lease.runtime.stop(lease.sandbox.id);
       this.options.logger.info(`Sandbox ${lease.sandbox.id} stopped.`);
@@ -263,6 +356,11 @@ export class SessionService extends Disposable {
   private requireActive(): ActiveConversation {
     if (!this.active) throw new NoConversationError();
     return this.active;
+  }
+
+  private setShown(shown: ShownConversation | undefined): void {
+    this.shown = shown;
+    this.shownEmitter.fire(shown);
   }
 
   private setStatus(change: ConnectionStatusChange): void {

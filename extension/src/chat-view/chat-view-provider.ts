@@ -3,21 +3,21 @@ import { Disposable, disposeAll } from '../common/lifecycle';
 import type { DisposableLike } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { chatRequestHandlers, relaySession } from './session-relay';
-import type { ChatSession } from './session-relay';
+import type { ChatServices } from './session-relay';
 import { WebviewBridge } from './webview-bridge';
 import { WEBVIEW_ASSETS, createNonce, renderWebviewHtml } from './webview-html';
 
 /** Options of {@link ChatViewProvider}. */
 export interface ChatViewProviderOptions {
   extensionUri: vscode.Uri;
-  session: ChatSession;
+  services: ChatServices;
   logger: Logger;
 }
 
 /**
  * The Handoff chat in the sidebar. VS Code disposes the webview when the view is hidden, and
- * calls `resolveWebviewView` again when it comes back; the session outlives it, and the new
- * webview is replayed from the session's snapshot once it is ready.
+ * calls `resolveWebviewView` again when it comes back; the services outlive it, and the new
+ * webview is replayed from their state once it is ready.
  */
 export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
   static readonly viewType = 'handoff.chat';
@@ -44,13 +44,13 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     });
     const bridge = new WebviewBridge({
       webview,
-      handlers: chatRequestHandlers(this.options.session),
+      handlers: chatRequestHandlers(this.options.services),
       logger: this.options.logger,
     });
     this.releaseView();
     this.viewDisposables = [
       bridge,
-      ...relaySession(this.options.session, bridge),
+      ...relaySession(this.options.services, bridge),
       view.onDidDispose(() => {
         this.releaseView();
       }),

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { aMessageEvent, anActionEvent } from '@handoff/protocol/testing';
 import { silentLogger } from '../common/logger';
 import { SessionService } from '../agent/session-service';
@@ -10,23 +14,53 @@ import {
 } from '../testing/fake-clients';
 import { FakeWebview } from '../testing/fake-webview';
 import { flush } from '../testing/wait-for';
+import { ConversationArchive } from '../history/conversation-archive';
+import { HistoryService } from '../history/history-service';
+import { historyForChat, recordSessionHistory } from '../history/session-history';
+import type { FakeChangeReview} from '../testing/fake-review';
+import { FakeWorkspaceState } from '../testing/fake-review';
 import { chatRequestHandlers, relaySession } from './session-relay';
+import type { ChatServices } from './session-relay';
 import { WebviewBridge } from './webview-bridge';
 
-function setup(runtimeApiKey = 'runtime-key') {
+const folders: { folder: string; history: HistoryService }[] = [];
+afterEach(async () => {
+  for (const { folder, history } of folders.splice(0)) {
+    await history.whenIdle();
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
+function setup(runtimeApiKey = 'runtime-key', review?: FakeChangeReview) {
   const stream = new FakeEventStream();
   const agent = new FakeAgentHttpClient();
+  const runtime = new FakeRuntimeClient();
   const session = new SessionService({
     readConfig: () => Promise.resolve(aSessionConfig({ runtimeApiKey })),
-    createRuntimeClient: () => new FakeRuntimeClient(),
+    createRuntimeClient: () => runtime,
     createAgentClient: () => agent,
     createEventStream: () => stream,
     logger: silentLogger,
   });
+  const folder = mkdtempSync(join(tmpdir(), 'handoff-relay-'));
+  const history = new HistoryService({
+    archive: new ConversationArchive(folder, silentLogger),
+    findSandbox: (id) => runtime.get(id),
+    logger: silentLogger,
+  });
+  folders.push({ folder, history });
+  recordSessionHistory(session, history);
+  const workspace = new FakeWorkspaceState();
+  const services: ChatServices = {
+    session,
+    workspace,
+    review,
+    history: historyForChat(history, session),
+  };
   const webview = new FakeWebview();
-  const bridge = new WebviewBridge({ webview, handlers: chatRequestHandlers(session), logger: silentLogger });
-  relaySession(session, bridge);
-  return { session, stream, webview, agent };
+  const bridge = new WebviewBridge({ webview, handlers: chatRequestHandlers(services), logger: silentLogger });
+  relaySession(services, bridge);
+  return { session, stream, webview, agent, history, workspace, runtime };
 }
 
 const ready = { type: 'notification', method: 'webview/ready', params: {} };
@@ -72,11 +106,15 @@ describe('relaySession', () => {
     const event = aMessageEvent({ seq: 1 });
     stream.push(event);
     await session.reset();
-    expect(webview.notificationMethods()).toEqual([
+    // history/updated follows the archive's writes, asynchronously: left out here.
+    expect(webview.notificationMethods().filter((method) => method !== 'history/updated')).toEqual([
+      'workspace/status',
       'conversation/reset',
       'connection/status',
       'connection/status',
+      'workspace/status',
       'conversation/event',
+      'workspace/status',
       'conversation/reset',
       'connection/status',
     ]);

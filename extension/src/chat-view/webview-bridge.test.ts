@@ -20,6 +20,11 @@ function setup(overrides: Partial<WebviewRequestHandlers> = {}) {
     'conversation/confirm': () => Promise.resolve({}),
     'conversation/pause': () => Promise.resolve({}),
     'conversation/resume': () => Promise.resolve({}),
+    'history/list': () => Promise.resolve({ items: [] }),
+    'conversation/open': () => Promise.resolve({}),
+    'changes/open': () => Promise.resolve({}),
+    'changes/accept': () => Promise.resolve({}),
+    'changes/reject': () => Promise.resolve({}),
     ...overrides,
   };
   const bridge = new WebviewBridge({ webview, handlers, logger: silentLogger });

@@ -3,7 +3,7 @@
  * in settings, logs or URLs.
  */
 import * as vscode from 'vscode';
-import type { LlmConfig } from '@handoff/protocol';
+import type { EditMode, LlmConfig } from '@handoff/protocol';
 import type { ConfirmationPolicySetting } from '../agent/conversation-request';
 import type { SessionConfig } from '../agent/session-service';
 
@@ -16,7 +16,8 @@ export const SecretKey = {
 export type SecretKey = (typeof SecretKey)[keyof typeof SecretKey];
 
 const DEFAULT_RUNTIME_API_URL = 'http://127.0.0.1:3000';
-const DEFAULT_MODEL = 'openai/gpt-4o';
+/** The model used when `handoff.model` is empty. */
+export const DEFAULT_MODEL = 'openai/gpt-4o';
 const DEFAULT_MAX_ITERATIONS = 100;
 
 /**
@@ -50,4 +51,9 @@ function readLlmConfig(config: vscode.WorkspaceConfiguration, apiKey: string | u
   // The API version matters only to Azure; sending it elsewhere would be noise.
   if (apiVersion && llm.model.startsWith('azure/')) llm.apiVersion = apiVersion;
   return llm;
+}
+
+/** The `handoff.editMode` setting, now: `review` keeps the agent's edits for review, anything else applies them. */
+export function readEditMode(): EditMode {
+  return vscode.workspace.getConfiguration('handoff').get<string>('editMode') === 'review' ? 'review' : 'apply';
 }

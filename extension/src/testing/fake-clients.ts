@@ -53,16 +53,39 @@ export class FakeRuntimeClient implements RuntimeClient {
   /** When set, `start` waits for it before answering. */
   gate: Promise<void> | undefined;
 
+  readonly resumed: string[] = [];
+  /** The sandboxes that exist, by id: started ones until stopped; tests may add or change them. */
+  readonly sandboxes = new Map<string, SandboxInfo>();
+  /** When set, `get` rejects with it (runtime-api unreachable). */
+  getError: Error | undefined;
+
   async start(request: StartSandboxRequest = {}): Promise<SandboxInfo> {
     this.started.push(request);
     await this.gate;
     if (this.startError) throw this.startError;
-    return aSandboxInfo({ id: `sbx-${String(this.started.length)}` });
+    const sandbox = aSandboxInfo({ id: `sbx-${String(this.started.length)}` });
+    this.sandboxes.set(sandbox.id, sandbox);
+    return sandbox;
   }
 
   stop(id: string): Promise<void> {
     this.stopped.push(id);
+    this.sandboxes.delete(id);
     return Promise.resolve();
+  }
+
+  get(id: string): Promise<SandboxInfo | undefined> {
+    if (this.getError) return Promise.reject(this.getError);
+    return Promise.resolve(this.sandboxes.get(id));
+  }
+
+  resume(id: string): Promise<SandboxInfo> {
+    this.resumed.push(id);
+    const sandbox = this.sandboxes.get(id);
+    if (!sandbox) return Promise.reject(new Error(`No sandbox ${id}.`));
+    const running = { ...sandbox, status: 'running' as const };
+    this.sandboxes.set(id, running);
+    return Promise.resolve(running);
   }
 }
 
