@@ -19,7 +19,16 @@ async function renderWith(notify: (host: FakeHost) => void): Promise<string> {
 describe('App', () => {
   it('renders the composer, the status line and the empty state at first', async () => {
     const html = await renderWith(() => undefined);
-    for (const id of ['composer-input', 'composer-send', 'connection-status', 'agent-state', 'empty-state']) {
+    for (const id of [
+      'composer-input',
+      'send',
+      'history',
+      'new-conversation',
+      'usage',
+      'connection-status',
+      'agent-state',
+      'empty-state',
+    ]) {
       expect(html).toContain(`data-testid="${id}"`);
     }
     expect(html).toContain('data-status="idle"');
@@ -53,8 +62,8 @@ describe('App', () => {
     });
     expect(html).toContain('data-testid="confirmation-bar"');
     expect(html).toContain('The agent wants to run 1 action.');
-    expect(html).toContain('data-testid="confirm-accept"');
-    expect(html).toMatch(/data-testid="confirm-reject"[^>]*>Reject</);
+    expect(html).toContain('data-testid="approve"');
+    expect(html).toMatch(/data-testid="reject"[^>]*>Reject</);
     // The reason field appears once Reject is pressed.
     expect(html).not.toContain('data-testid="confirm-reason"');
     expect(html).not.toContain('data-testid="stuck-banner"');
@@ -84,7 +93,7 @@ describe('App', () => {
     expect(paused).not.toContain('data-testid="composer-interrupt"');
   });
 
-  it('shows the running LLM cost and tokens in the status line', async () => {
+  it('shows the running LLM cost and tokens in the header, from the start', async () => {
     const total = {
       inputTokens: 11_000,
       outputTokens: 1_300,
@@ -94,11 +103,11 @@ describe('App', () => {
       latencyMs: 1,
     };
     const before = await renderWith(() => undefined);
-    expect(before).not.toContain('data-testid="usage-total"');
+    expect(before).toMatch(/data-testid="usage"[^>]*>\$0\.0000 · 0 tokens</);
     const html = await renderWith((host) => {
       host.notify('conversation/event', { event: anLlmUsageEvent({ seq: 1, total }) });
     });
-    expect(html).toMatch(/data-testid="usage-total"[^>]*>\$0\.0123 · 12\.3k tokens</);
+    expect(html).toMatch(/data-testid="usage"[^>]*>\$0\.0123 · 12\.3k tokens</);
   });
 
   it('shows the streamed text until the event it announced arrives', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { aMessageEvent, anActionEvent, anAgentStateEvent } from '@handoff/protocol/testing';
 import { HostClient } from '../host/host-client';
 import { FakeHost, FakeHostError, settle } from '../testing/fake-host';
-import { ChatStore, chatReducer, hasConversation, initialChatState, isStarting } from './chat-store';
+import { chatReducer, hasConversation, initialChatState, isStarting } from './chat-reducer';
+import { ChatStore } from './chat-store';
 
 function setup(host: FakeHost) {
   const client = new HostClient(host, { warn: () => undefined });

@@ -1,98 +1,15 @@
 /**
- * @module The chat's whole state, fed by host notifications and the user's requests. Lives
+ * @module Holds the chat state, fed by host notifications and the user's requests. Lives
  * outside React (components read it with `useSyncExternalStore`) so that it is subscribed
  * before `webview/ready` goes out and no replayed notification can be missed.
  */
-import type { ConfirmRequest, ConnectionStatus, Event } from '@handoff/protocol';
-import { HostRequestError } from '../host/host-client';
+import type { ConfirmRequest, WebviewRequestName, WebviewRequestParams } from '@handoff/protocol';
 import type { HostClient } from '../host/host-client';
-import { applyEvent, initialConversationState } from './conversation-reducer';
-import type { ConversationState } from './conversation-reducer';
-import { applyStreamDelta } from './streaming';
-import type { StreamDelta, StreamingResponse } from './streaming';
+import { chatReducer, hasConversation, initialChatState } from './chat-reducer';
+import type { ChatAction, ChatState } from './chat-reducer';
 
-/** Everything the chat renders. */
-export interface ChatState {
-  readonly conversation: ConversationState;
-  /** The response the model is generating now; cleared by the next event. */
-  readonly streaming: StreamingResponse | undefined;
-  readonly connection: { readonly status: ConnectionStatus; readonly message?: string | undefined };
-  /** A `conversation/start` is in flight. */
-  readonly starting: boolean;
-  /** Set once a start succeeded; cleared by a reset. */
-  readonly conversationId: string | undefined;
-  /** The error banner's text, until dismissed. */
-  readonly error: string | undefined;
-}
-
-/** Every way the chat state changes. */
-export type ChatAction =
-  | { type: 'event'; event: Event }
-  | { type: 'stream_delta'; delta: StreamDelta }
-  | { type: 'reset' }
-  | { type: 'status'; status: ConnectionStatus; message?: string | undefined }
-  | { type: 'start_requested' }
-  | { type: 'started'; conversationId: string }
-  | { type: 'request_failed'; message: string }
-  | { type: 'dismiss_error' };
-
-/** The state before the host has said anything. */
-export const initialChatState: ChatState = {
-  conversation: initialConversationState,
-  streaming: undefined,
-  connection: { status: 'idle' },
-  starting: false,
-  conversationId: undefined,
-  error: undefined,
-};
-
-/** The chat's pure reducer. */
-export function chatReducer(state: ChatState, action: ChatAction): ChatState {
-  switch (action.type) {
-    case 'event':
-      // The complete message or action has arrived: it replaces the text streamed before it.
-      return { ...state, conversation: applyEvent(state.conversation, action.event), streaming: undefined };
-    case 'stream_delta':
-      return { ...state, streaming: applyStreamDelta(state.streaming, action.delta) };
-    case 'reset':
-      return { ...initialChatState, connection: state.connection, starting: state.starting };
-    case 'status':
-      return {
-        ...state,
-        connection: { status: action.status, message: action.message },
-        error:
-          action.status === 'error'
-            ? (action.message ?? 'The connection to the agent failed.')
-            : action.status === 'connected'
-              ? undefined
-              : state.error,
-      };
-    case 'start_requested':
-      return { ...state, starting: true, error: undefined };
-    case 'started':
-      return { ...state, starting: false, conversationId: action.conversationId };
-    case 'request_failed':
-      return { ...state, starting: false, error: action.message };
-    case 'dismiss_error':
-      return { ...state, error: undefined };
-  }
-}
-
-const LIVE_STATUSES: readonly ConnectionStatus[] = ['connecting', 'connected', 'reconnecting'];
-
-/** True when a message should continue the conversation rather than start a new one. */
-export function hasConversation(state: ChatState): boolean {
-  return (
-    state.conversationId !== undefined ||
-    state.conversation.events.length > 0 ||
-    LIVE_STATUSES.includes(state.connection.status)
-  );
-}
-
-/** True while the composer must wait (a sandbox is being started). */
-export function isStarting(state: ChatState): boolean {
-  return state.starting || state.connection.status === 'starting_sandbox';
-}
+/** Requests that take nothing back but `{}`: the store sends them and reports failures. */
+type PlainRequest = Exclude<WebviewRequestName, 'conversation/start' | 'history/list' | 'conversation/open'>;
 
 /** Holds the {@link ChatState} and turns user intents into host requests. */
 export class ChatStore {
@@ -101,18 +18,28 @@ export class ChatStore {
   private readonly unsubscribes: (() => void)[];
 
   constructor(private readonly client: Pick<HostClient, 'request' | 'onNotification'>) {
+    const on = client.onNotification.bind(client);
     this.unsubscribes = [
-      client.onNotification('conversation/event', ({ event }) => {
+      on('conversation/event', ({ event }) => {
         this.dispatch({ type: 'event', event });
       }),
-      client.onNotification('conversation/streamDelta', (delta) => {
+      on('conversation/streamDelta', (delta) => {
         this.dispatch({ type: 'stream_delta', delta });
       }),
-      client.onNotification('conversation/reset', () => {
+      on('conversation/reset', () => {
         this.dispatch({ type: 'reset' });
       }),
-      client.onNotification('connection/status', ({ status, message }) => {
+      on('connection/status', ({ status, message }) => {
         this.dispatch({ type: 'status', status, message });
+      }),
+      on('history/updated', ({ items }) => {
+        this.dispatch({ type: 'history', items });
+      }),
+      on('changes/updated', (changes) => {
+        this.dispatch({ type: 'changes', changes });
+      }),
+      on('workspace/status', (workspace) => {
+        this.dispatch({ type: 'workspace', workspace });
       }),
     ];
   }
@@ -126,12 +53,10 @@ export class ChatStore {
     return () => this.listeners.delete(listener);
   };
 
-  /** Starts a conversation with `text`, or sends it to the running one. */
+  /** Starts a conversation with `text`, or sends it to the shown one. */
   async send(text: string): Promise<void> {
     if (hasConversation(this.state)) {
-      await this.guard(async () => {
-        await this.client.request('conversation/sendMessage', { text });
-      });
+      await this.plain('conversation/sendMessage', { text });
       return;
     }
     this.dispatch({ type: 'start_requested' });
@@ -141,33 +66,44 @@ export class ChatStore {
     });
   }
 
+  /** Empties the view; the next message starts a new conversation. */
+  newConversation(): void {
+    this.dispatch({ type: 'new_conversation' });
+  }
+
+  /** Asks the host for the history list (it also pushes `history/updated` on every change). */
+  async refreshHistory(): Promise<void> {
+    await this.guard(async () => {
+      const { items } = await this.client.request('history/list', {});
+      this.dispatch({ type: 'history', items });
+    });
+  }
+
+  /** Shows a past or current conversation with its full history (the host resets and replays). */
+  async open(conversationId: string): Promise<void> {
+    this.dispatch({ type: 'open_requested', conversationId });
+    await this.guard(async () => {
+      await this.client.request('conversation/open', { conversationId });
+      this.dispatch({ type: 'opened', conversationId });
+    });
+  }
+
   /** Asks the agent to stop its current step. */
-  async interrupt(): Promise<void> {
-    await this.guard(async () => {
-      await this.client.request('conversation/interrupt', {});
-    });
-  }
-
+  interrupt = (): Promise<void> => this.plain('conversation/interrupt', {});
   /** Accepts or rejects the actions awaiting confirmation; a rejection may say why. */
-  async confirm(request: ConfirmRequest): Promise<void> {
-    await this.guard(async () => {
-      await this.client.request('conversation/confirm', request);
-    });
-  }
-
+  confirm = (request: ConfirmRequest): Promise<void> => this.plain('conversation/confirm', request);
   /** Pauses the agent. */
-  async pause(): Promise<void> {
-    await this.guard(async () => {
-      await this.client.request('conversation/pause', {});
-    });
-  }
-
+  pause = (): Promise<void> => this.plain('conversation/pause', {});
   /** Lets a paused agent continue. */
-  async resume(): Promise<void> {
-    await this.guard(async () => {
-      await this.client.request('conversation/resume', {});
-    });
-  }
+  resume = (): Promise<void> => this.plain('conversation/resume', {});
+  /** Shows a change in VS Code's diff editor. */
+  openChange = (path: string): Promise<void> => this.plain('changes/open', { path });
+  /** Writes changes locally: these paths, or every pending one. */
+  acceptChanges = (paths?: string[]): Promise<void> =>
+    this.plain('changes/accept', paths === undefined ? {} : { paths });
+  /** Leaves the local files as they are: these paths, or every pending one. */
+  rejectChanges = (paths?: string[]): Promise<void> =>
+    this.plain('changes/reject', paths === undefined ? {} : { paths });
 
   /** Hides the error banner. */
   dismissError(): void {
@@ -180,12 +116,17 @@ export class ChatStore {
     this.listeners.clear();
   }
 
+  private async plain<M extends PlainRequest>(method: M, params: WebviewRequestParams<M>): Promise<void> {
+    await this.guard(async () => {
+      await this.client.request(method, params);
+    });
+  }
+
   private async guard(run: () => Promise<void>): Promise<void> {
     try {
       await run();
     } catch (error) {
-      const message =
-        error instanceof HostRequestError || error instanceof Error ? error.message : String(error);
+      const message = error instanceof Error ? error.message : String(error);
       this.dispatch({ type: 'request_failed', message });
     }
   }

@@ -1,4 +1,5 @@
 /** @module Cards of the tools the agent server answers itself: `think`, `task_tracker`, `finish`. */
+import { Markdown } from '../markdown/markdown';
 import type { CardProps } from './card-props';
 import { ObservationView } from './observation-view';
 import { TaskList } from './task-list';
@@ -46,9 +47,9 @@ export function FinishCard({ event, action }: CardProps<'finish'>) {
         <span className="card-title">Finished</span>
       </header>
       {event.thought && <p className="thought">{event.thought}</p>}
-      <p className="finish-message" data-testid="finish-message">
-        {action.message}
-      </p>
+      <div className="finish-message" data-testid="finish-message">
+        <Markdown source={action.message} />
+      </div>
     </article>
   );
 }

@@ -27,17 +27,35 @@ function StatusBadge({ observation }: { observation: RunCommandObservation }) {
   );
 }
 
-/** What a command printed, then how the call ended and where the shell is. */
+/** Output longer than this many lines starts folded. */
+const FOLDED_ABOVE_LINES = 20;
+
+function lineCount(output: string): number {
+  return output === '' ? 0 : output.replace(/\n$/, '').split('\n').length;
+}
+
+/**
+ * What a command printed, in a foldable block (long output starts folded) whose summary
+ * keeps the exit status visible, then where the shell is.
+ */
 export function CommandOutput({ observation }: { observation: RunCommandObservation }) {
+  const lines = lineCount(observation.output);
   return (
     <>
-      <pre className="command-output" data-testid="observation-output">
-        {observation.output === '' ? '(no output)' : observation.output}
-      </pre>
-      <div className="observation-meta">
-        <StatusBadge observation={observation} />
-        {observation.cwd !== '' && <span className="command-cwd">in {observation.cwd}</span>}
-      </div>
+      <details
+        className="command-output-block"
+        data-testid="command-output"
+        open={lines <= FOLDED_ABOVE_LINES}
+      >
+        <summary className="observation-meta">
+          <span>Output ({lines === 1 ? '1 line' : `${String(lines)} lines`})</span>
+          <StatusBadge observation={observation} />
+        </summary>
+        <pre className="command-output" data-testid="observation-output">
+          {observation.output === '' ? '(no output)' : observation.output}
+        </pre>
+      </details>
+      {observation.cwd !== '' && <span className="command-cwd">in {observation.cwd}</span>}
     </>
   );
 }

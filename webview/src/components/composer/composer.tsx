@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { ValueElement } from '../toolkit';
 
@@ -6,6 +6,8 @@ import type { ValueElement } from '../toolkit';
 export interface ComposerProps {
   /** True while a sandbox starts: nothing can be sent. */
   disabled: boolean;
+  /** Why nothing can be sent, when it is for good (an archived conversation). */
+  readOnlyReason?: string | undefined;
   /** Show the Stop button (the agent is working). */
   canInterrupt: boolean;
   /** Whether the next message starts a conversation (changes the placeholder). */
@@ -18,15 +20,23 @@ export interface ComposerProps {
   onResume?: () => void;
 }
 
-/** The message box: Enter sends, Shift+Enter adds a line. */
+function placeholder({ readOnlyReason, startsConversation }: ComposerProps): string {
+  if (readOnlyReason !== undefined) return readOnlyReason;
+  return startsConversation ? 'Describe a task for the agent…' : 'Reply to the agent…';
+}
+
+/** The message box: Enter sends, Shift+Enter adds a line; the box keeps the focus after sending. */
 export function Composer(props: ComposerProps) {
-  const { disabled, startsConversation, onSend } = props;
+  const { startsConversation, onSend, readOnlyReason } = props;
+  const disabled = props.disabled || readOnlyReason !== undefined;
   const [text, setText] = useState('');
+  const input = useRef<ValueElement>(null);
   const submit = (): void => {
     const trimmed = text.trim();
     if (disabled || trimmed === '') return;
     onSend(trimmed);
     setText('');
+    input.current?.focus();
   };
   const onKeyDown = (event: KeyboardEvent<ValueElement>): void => {
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
@@ -36,10 +46,13 @@ export function Composer(props: ComposerProps) {
   return (
     <div className="composer" data-testid="composer">
       <vscode-text-area
+        ref={input}
         className="composer-input"
         data-testid="composer-input"
-        aria-label="Message"
-        placeholder={startsConversation ? 'Describe a task for the agent…' : 'Reply to the agent…'}
+        aria-label={startsConversation ? 'Task for the agent' : 'Message to the agent'}
+        aria-keyshortcuts="Enter Shift+Enter"
+        aria-description="Enter sends, Shift+Enter starts a new line"
+        placeholder={placeholder(props)}
         rows={3}
         resize="vertical"
         value={text}
@@ -72,12 +85,24 @@ function ComposerActions({
   return (
     <div className="composer-actions">
       {pauseControl === 'pause' && (
-        <vscode-button type="button" appearance="secondary" data-testid="composer-pause" onClick={onPause}>
+        <vscode-button
+          type="button"
+          appearance="secondary"
+          data-testid="composer-pause"
+          aria-label="Pause the agent"
+          onClick={onPause}
+        >
           Pause
         </vscode-button>
       )}
       {pauseControl === 'resume' && (
-        <vscode-button type="button" appearance="secondary" data-testid="composer-resume" onClick={onResume}>
+        <vscode-button
+          type="button"
+          appearance="secondary"
+          data-testid="composer-resume"
+          aria-label="Resume the agent"
+          onClick={onResume}
+        >
           Resume
         </vscode-button>
       )}
@@ -86,12 +111,21 @@ function ComposerActions({
           type="button"
           appearance="secondary"
           data-testid="composer-interrupt"
+          aria-label="Stop the agent (Escape)"
+          aria-keyshortcuts="Escape"
+          title="Stop (Escape)"
           onClick={onInterrupt}
         >
           Stop
         </vscode-button>
       )}
-      <vscode-button type="button" data-testid="composer-send" disabled={!canSend} onClick={onSend}>
+      <vscode-button
+        type="button"
+        data-testid="send"
+        aria-label={startsConversation ? 'Start the conversation (Enter)' : 'Send the message (Enter)'}
+        disabled={!canSend}
+        onClick={onSend}
+      >
         {startsConversation ? 'Start' : 'Send'}
       </vscode-button>
     </div>

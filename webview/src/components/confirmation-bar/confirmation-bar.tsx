@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { ConfirmRequest } from '@handoff/protocol';
 import type { ValueElement } from '../toolkit';
@@ -23,13 +23,50 @@ function question(count: number): string {
     : `The agent wants to run ${String(count)} actions.`;
 }
 
+/** Approve, and Reject (which becomes "Send rejection" once the reason field is open). */
+function ConfirmationButtons({
+  rejecting,
+  onApprove,
+  onReject,
+}: {
+  rejecting: boolean;
+  onApprove: () => void;
+  onReject: () => void;
+}) {
+  return (
+    <div className="confirmation-actions">
+      <vscode-button
+        type="button"
+        data-testid="approve"
+        aria-label="Approve the waiting actions"
+        onClick={onApprove}
+      >
+        Approve
+      </vscode-button>
+      <vscode-button
+        type="button"
+        appearance="secondary"
+        data-testid="reject"
+        aria-label={rejecting ? 'Send the rejection' : 'Reject the waiting actions'}
+        onClick={onReject}
+      >
+        {rejecting ? 'Send rejection' : 'Reject'}
+      </vscode-button>
+    </div>
+  );
+}
+
 /**
- * Confirmation mode: Accept runs the waiting actions; Reject first asks for an optional reason
+ * Confirmation mode: Approve runs the waiting actions; Reject first asks for an optional reason
  * (the model reads it), then sends the rejection on a second click or Enter.
  */
 export function ConfirmationBar({ pendingCount, onAnswer }: ConfirmationBarProps) {
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
+  const reasonField = useRef<ValueElement>(null);
+  useEffect(() => {
+    if (rejecting) reasonField.current?.focus();
+  }, [rejecting]);
   const reject = (): void => {
     if (!rejecting) {
       setRejecting(true);
@@ -44,6 +81,8 @@ export function ConfirmationBar({ pendingCount, onAnswer }: ConfirmationBarProps
       event.preventDefault();
       reject();
     } else if (event.key === 'Escape') {
+      // Escape leaves the reason field; it must not also stop the agent.
+      event.stopPropagation();
       setRejecting(false);
     }
   };
@@ -54,9 +93,12 @@ export function ConfirmationBar({ pendingCount, onAnswer }: ConfirmationBarProps
       aria-label="Confirm actions"
       data-testid="confirmation-bar"
     >
-      <span className="confirmation-question">{question(pendingCount)}</span>
+      <span className="confirmation-question" role="status">
+        {question(pendingCount)}
+      </span>
       {rejecting && (
         <vscode-text-field
+          ref={reasonField}
           className="confirmation-reason-input"
           data-testid="confirm-reason"
           aria-label="Why (optional, the agent reads it)"
@@ -68,20 +110,13 @@ export function ConfirmationBar({ pendingCount, onAnswer }: ConfirmationBarProps
           onKeyDown={onKeyDown}
         />
       )}
-      <div className="confirmation-actions">
-        <vscode-button
-          type="button"
-          data-testid="confirm-accept"
-          onClick={() => {
-            onAnswer({ accept: true });
-          }}
-        >
-          Accept
-        </vscode-button>
-        <vscode-button type="button" appearance="secondary" data-testid="confirm-reject" onClick={reject}>
-          {rejecting ? 'Send rejection' : 'Reject'}
-        </vscode-button>
-      </div>
+      <ConfirmationButtons
+        rejecting={rejecting}
+        onApprove={() => {
+          onAnswer({ accept: true });
+        }}
+        onReject={reject}
+      />
     </div>
   );
 }

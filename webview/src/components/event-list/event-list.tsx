@@ -10,6 +10,8 @@ import type { StreamingResponse } from '../../state/streaming';
 import { ConfirmationItem, CondensationItem, LlmUsageItem } from './event-markers';
 import type { EventOf } from './event-markers';
 import { StreamingMessage } from './streaming-message';
+import { Markdown } from '../markdown/markdown';
+
 type EventRenderer<T extends Event['type']> = (props: {
   event: EventOf<T>;
   conversation: ConversationState;
@@ -18,7 +20,7 @@ type EventRenderer<T extends Event['type']> = (props: {
 function MessageItem({ event }: { event: EventOf<'message'> }) {
   return (
     <div className={`message message-${event.source}`} data-testid="event-message" data-source={event.source}>
-      {event.text}
+      {event.source === 'user' ? event.text : <Markdown source={event.text} />}
     </div>
   );
 }
@@ -33,15 +35,8 @@ function ActionItem({ event, conversation }: { event: EventOf<'action'>; convers
   );
 }
 
-/** Observations are shown in their action's card; only one whose action is unknown stands alone. */
-function ObservationItem({
-  event,
-  conversation,
-}: {
-  event: EventOf<'observation'>;
-  conversation: ConversationState;
-}) {
-  if (isPaired(conversation, event)) return null;
+/** An observation whose action is unknown (paired ones are shown in their action's card). */
+function ObservationItem({ event }: { event: EventOf<'observation'> }) {
   return (
     <article className="card">
       <header className="card-header">
@@ -54,7 +49,6 @@ function ObservationItem({
 
 /** Running and idle are in the status line; the list marks only where the agent stopped. */
 function AgentStateItem({ event }: { event: EventOf<'agent_state_changed'> }) {
-  if (event.state === 'running' || event.state === 'idle') return null;
   return (
     <div className="agent-state-change" data-testid="event-agent-state" data-state={event.state}>
       {agentStateLabel(event.state)}
@@ -83,6 +77,57 @@ export const EVENT_RENDERERS = {
   confirmation: ConfirmationItem,
 } satisfies { [T in Event['type']]: EventRenderer<T> };
 
+/**
+ * Whether an event gets a row of its own: an observation paired with its action is shown in
+ * the action's row, and running/idle are in the status line rather than in the list.
+ */
+export function hasRow(event: Event, conversation: ConversationState): boolean {
+  if (event.type === 'observation') return !isPaired(conversation, event);
+  if (event.type === 'agent_state_changed') return event.state !== 'running' && event.state !== 'idle';
+  return true;
+}
+
+/** One row of the list, with the attributes the UI tests select on. */
+function EventRow({ event, conversation }: { event: Event; conversation: ConversationState }) {
+  const Render = EVENT_RENDERERS[event.type] as EventRenderer<Event['type']>;
+  const observed = event.type === 'action' ? observationFor(conversation, event) !== undefined : undefined;
+  return (
+    <div
+      className="event-row"
+      data-testid="event"
+      data-event-type={event.type}
+      data-seq={event.seq}
+      {...(observed === undefined ? {} : { 'data-observed': String(observed) })}
+    >
+      <Render event={event} conversation={conversation} />
+    </div>
+  );
+}
+
+/** Where events between two shown ones never arrived (the host should make this impossible). */
+function GapMarker({ from, to }: { from: number; to: number }) {
+  const count = to - from + 1;
+  return (
+    <div className="event-gap" data-testid="event-gap" role="note">
+      {count === 1 ? '1 event' : `${String(count)} events`} could not be shown here (seq {from}
+      {count > 1 ? `–${String(to)}` : ''}).
+    </div>
+  );
+}
+
+function rows(conversation: ConversationState): ReactNode[] {
+  const out: ReactNode[] = [];
+  let previous = 0;
+  for (const event of conversation.events) {
+    if (event.seq > previous + 1)
+      out.push(<GapMarker key={`gap-${String(event.seq)}`} from={previous + 1} to={event.seq - 1} />);
+    previous = event.seq;
+    if (hasRow(event, conversation))
+      out.push(<EventRow key={event.id} event={event} conversation={conversation} />);
+  }
+  return out;
+}
+
 /** The conversation, oldest first, then the response being streamed; scrolled to the newest. */
 export function EventList({
   conversation,
@@ -105,11 +150,14 @@ export function EventList({
     );
   }
   return (
-    <div className="event-list" data-testid="event-list">
-      {conversation.events.map((event) => {
-        const Render = EVENT_RENDERERS[event.type] as EventRenderer<Event['type']>;
-        return <Render key={event.id} event={event} conversation={conversation} />;
-      })}
+    <div
+      className="event-list"
+      data-testid="event-list"
+      role="log"
+      aria-label="Conversation"
+      aria-live="polite"
+    >
+      {rows(conversation)}
       {streaming && <StreamingMessage response={streaming} />}
       <div ref={end} />
     </div>

@@ -89,7 +89,7 @@ describe('streaming message', () => {
     expect(html.indexOf('data-testid="event-action"')).toBeLessThan(
       html.indexOf('data-testid="streaming-message"'),
     );
-    expect(html).toMatch(/data-testid="streaming-text"[^>]*>Now I will fix it/);
+    expect(html).toMatch(/data-testid="streaming-text"[^>]*><div class="markdown"><p>Now I will fix it/);
     expect(html).toMatch(/<details class="thinking" data-testid="streaming-reasoning" open="">/);
     expect(html).toContain('The import is wrong.');
   });

@@ -1,3 +1,4 @@
+import { Markdown } from '../markdown/markdown';
 import type { StreamingResponse } from '../../state/streaming';
 
 /**
@@ -14,8 +15,8 @@ export function StreamingMessage({ response }: { response: StreamingResponse }) 
         </details>
       )}
       {response.text !== '' && (
-        <div className="message message-agent message-typing" data-testid="streaming-text" aria-live="polite">
-          {response.text}
+        <div className="message message-agent message-typing" data-testid="streaming-text" aria-busy="true">
+          <Markdown source={response.text} />
           <span className="typing-cursor" aria-hidden="true" />
         </div>
       )}

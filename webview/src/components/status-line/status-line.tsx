@@ -1,5 +1,4 @@
-import type { AgentState, ConnectionStatus, LlmUsage } from '@handoff/protocol';
-import { formatUsageTotal } from '../format';
+import type { AgentState, ConnectionStatus } from '@handoff/protocol';
 
 const CONNECTION_LABELS = {
   idle: 'Not started',
@@ -24,19 +23,17 @@ const AGENT_LABELS = {
 
 const BUSY_CONNECTION: readonly ConnectionStatus[] = ['starting_sandbox', 'connecting', 'reconnecting'];
 
-/** Connection status, agent state and what the model has cost so far, in one line above the composer. */
+/** Connection status and agent state, in one line above the composer (the cost is in the header). */
 export function StatusLine({
   connection,
   agentState,
-  usage,
 }: {
   connection: { status: ConnectionStatus; message?: string | undefined };
   agentState: AgentState;
-  usage?: LlmUsage | undefined;
 }) {
   const busy = BUSY_CONNECTION.includes(connection.status) || agentState === 'running';
   return (
-    <div className="status-line">
+    <div className="status-line" role="status">
       {busy && <vscode-progress-ring className="status-spinner" aria-hidden="true" />}
       <span
         className="status-connection"
@@ -52,16 +49,6 @@ export function StatusLine({
       <span className="status-agent" data-testid="agent-state" data-state={agentState}>
         Agent: {AGENT_LABELS[agentState]}
       </span>
-      {usage && (
-        <>
-          <span className="status-separator" aria-hidden="true">
-            ·
-          </span>
-          <span className="status-usage" data-testid="usage-total" title="LLM cost and tokens so far">
-            {formatUsageTotal(usage)}
-          </span>
-        </>
-      )}
     </div>
   );
 }
