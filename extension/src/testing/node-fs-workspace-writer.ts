@@ -4,8 +4,9 @@
  * never sees half a file; nothing is written through a symlink that leads out of the root.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { confinedPath, isNotFound } from '../mirror/confine';
 import type { WorkspaceWriter, WriteOptions } from '../mirror/workspace-writer';
 
 /** Writes under `root`. */
@@ -22,8 +23,7 @@ export class NodeFsWorkspaceWriter implements WorkspaceWriter {
   }
 
   async write(relative: string, content: Uint8Array, options: WriteOptions): Promise<void> {
-    await this.resolve(relative);
-    await mkdir(path.dirname(path.join(this.root, ...relative.split('/'))), { recursive: true });
+    await mkdir(path.dirname(await this.resolve(relative)), { recursive: true });
     const resolved = await this.resolve(relative);
     const temp = `${resolved}.handoff-${randomBytes(4).toString('hex')}.tmp`;
     try {
@@ -40,31 +40,7 @@ export class NodeFsWorkspaceWriter implements WorkspaceWriter {
     await rm(await this.resolve(relative), { force: true });
   }
 
-  /**
-   * The absolute path with its folders' symlinks resolved, checked to stay inside the root
-   * (through the nearest folder that exists, so that missing ones are never created outside).
-   */
-  private async resolve(relative: string): Promise<string> {
-    const root = await realpath(this.root);
-    const target = path.join(root, ...relative.split('/'));
-    let existing = path.dirname(target);
-    let missing = '';
-    for (;;) {
-      try {
-        existing = await realpath(existing);
-        break;
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        missing = path.join(path.basename(existing), missing);
-        existing = path.dirname(existing);
-      }
-    }
-    if (existing !== root && !existing.startsWith(root + path.sep))
-      throw new Error(`Refusing to touch ${relative}: it leads outside the workspace.`);
-    return path.join(existing, missing, path.basename(target));
+  private resolve(relative: string): Promise<string> {
+    return confinedPath(this.root, relative);
   }
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR');
 }
