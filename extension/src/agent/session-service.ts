@@ -208,7 +208,7 @@ export class SessionService extends Disposable {
     }
     const events = await archived();
     if (generation !== this.generation) throw new CancelledError();
-    this.setShown({ ...target, readOnly: true });
+    this.setShown({ conversationId: target.conversationId, sandboxId: target.sandboxId, readOnly: true });
     for (const event of events) {
       this.events.push(event);
       this.eventEmitter.fire(event);

@@ -13,13 +13,12 @@ import {
   aSessionConfig,
 } from '../testing/fake-clients';
 import { FakeWebview } from '../testing/fake-webview';
-import { flush } from '../testing/wait-for';
+import { flush, waitFor } from '../testing/wait-for';
 import { ConversationArchive } from '../history/conversation-archive';
 import { HistoryService } from '../history/history-service';
 import { historyForChat, recordSessionHistory } from '../history/session-history';
-import type { FakeChangeReview} from '../testing/fake-review';
-import { FakeWorkspaceState } from '../testing/fake-review';
-import { chatRequestHandlers, relaySession } from './session-relay';
+import { FakeChangeReview, FakeWorkspaceState } from '../testing/fake-review';
+import { NO_CHANGES_MESSAGE, chatRequestHandlers, relaySession } from './session-relay';
 import type { ChatServices } from './session-relay';
 import { WebviewBridge } from './webview-bridge';
 
@@ -186,6 +185,73 @@ describe('relaySession', () => {
       type: 'notification',
       method: 'conversation/streamDelta',
       params: { responseId: 'r1', kind: 'text', delta: 'Let me check.' },
+    });
+  });
+
+  it('answers history/list with the archived conversations and reopens one with conversation/open', async () => {
+    const { session, stream, webview, history } = setup();
+    webview.send(ready);
+    await session.start('go');
+    stream.push(aMessageEvent({ seq: 1, text: 'write the docs' }));
+    await session.start('again');
+    await history.whenIdle();
+    webview.send({ type: 'request', id: 1, method: 'history/list', params: {} });
+    await waitFor(() => webview.responsesTo(1).length === 1);
+    expect(webview.responsesTo(1)[0]).toMatchObject({
+      status: 'success',
+      result: { items: [{ conversationId: 'conv-1', title: 'write the docs', live: true }] },
+    });
+    webview.posted.length = 0;
+    webview.send({ type: 'request', id: 2, method: 'conversation/open', params: { conversationId: 'conv-1' } });
+    await waitFor(() => webview.responsesTo(2).length === 1);
+    expect(webview.responsesTo(2)[0]).toMatchObject({ status: 'success' });
+    expect(webview.notificationMethods()).toContain('conversation/reset');
+    expect(session.current()).toMatchObject({ conversationId: 'conv-1', readOnly: false });
+  });
+
+  it('answers changes/* with "no changes to review" when no review is wired', async () => {
+    const { webview } = setup();
+    webview.send(ready);
+    webview.send({ type: 'request', id: 1, method: 'changes/accept', params: {} });
+    await flush();
+    expect(webview.responsesTo(1)[0]).toMatchObject({
+      status: 'error',
+      error: { code: 'path_not_found', message: NO_CHANGES_MESSAGE },
+    });
+  });
+
+  it('delegates changes/* to the review and relays its changes, also on replay', async () => {
+    const review = new FakeChangeReview();
+    const { webview } = setup('runtime-key', review);
+    webview.send(ready);
+    webview.send({ type: 'request', id: 1, method: 'changes/open', params: { path: 'a.ts' } });
+    webview.send({ type: 'request', id: 2, method: 'changes/accept', params: { paths: ['a.ts'] } });
+    webview.send({ type: 'request', id: 3, method: 'changes/reject', params: {} });
+    await flush();
+    expect(review.calls).toEqual([
+      { method: 'open', arg: 'a.ts' },
+      { method: 'accept', arg: ['a.ts'] },
+      { method: 'reject', arg: undefined },
+    ]);
+    const changes = [{ path: 'a.ts', kind: 'created' as const, state: 'pending' as const }];
+    review.set(changes);
+    const update = { type: 'notification', method: 'changes/updated', params: { mode: 'review', changes } };
+    expect(webview.posted.at(-1)).toEqual(update);
+    webview.posted.length = 0;
+    webview.send(ready);
+    expect(webview.posted.at(-1)).toEqual(update);
+  });
+
+  it('sends workspace/status on ready and on trust or settings changes', () => {
+    const { webview, workspace } = setup();
+    webview.send(ready);
+    const status = { trusted: true, editMode: 'apply', model: 'openai/gpt-4o', readOnly: false };
+    expect(webview.posted[0]).toEqual({ type: 'notification', method: 'workspace/status', params: status });
+    workspace.set({ trusted: false, editMode: 'review' });
+    expect(webview.posted.at(-1)).toEqual({
+      type: 'notification',
+      method: 'workspace/status',
+      params: { ...status, trusted: false, editMode: 'review' },
     });
   });
 });

@@ -4,7 +4,7 @@
  * `index.json` holds the summaries, replaced whole (temp file + rename) so it is never half
  * written. Plain Node `fs`, no `vscode`.
  */
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConversationSummarySchema, EventSchema } from '@handoff/protocol';
 import type { ConversationId, ConversationSummary, Event } from '@handoff/protocol';
@@ -52,8 +52,11 @@ export class ConversationArchive {
   async append(conversationId: ConversationId, events: readonly Event[]): Promise<void> {
     if (events.length === 0) return;
     await mkdir(this.conversationsDir, { recursive: true });
+    const file = this.fileOf(conversationId);
+    // A crash mid-append can leave a torn last line: start on a fresh line so only it is lost.
+    const separator = (await endsWithNewline(file)) ? '' : '\n';
     const lines = events.map((event) => `${JSON.stringify(event)}\n`).join('');
-    await appendFile(this.fileOf(conversationId), lines, 'utf8');
+    await appendFile(file, separator + lines, 'utf8');
   }
 
   /**
@@ -76,6 +79,24 @@ export class ConversationArchive {
   private fileOf(conversationId: ConversationId): string {
     // Conversation ids are server-made; keep the file name safe whatever they contain.
     return join(this.conversationsDir, `${encodeURIComponent(conversationId)}.jsonl`);
+  }
+}
+
+/** True for a missing or empty file too: nothing to separate from. */
+async function endsWithNewline(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return true;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return true;
+    const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
+    return buffer[0] === 0x0a;
+  } finally {
+    await handle.close();
   }
 }
 
