@@ -9,6 +9,7 @@ import { BUNDLES, REPO_ROOT, startService } from '../../e2e/src/services';
 import { startRuntimeStack } from '../../e2e/src/stack';
 import { benchAgentServer } from './agent-bench';
 import { benchDocker } from './docker-bench';
+import { benchMirrorLatency } from './mirror-bench';
 import { benchRuntime } from './runtime-bench';
 import { benchBashRtt, benchChangeScan, benchEditRtt, benchUpload } from './sandbox-bench';
 import { summarize, time, type Timing } from './stats';
@@ -127,6 +128,16 @@ async function benchSandbox(results: Results): Promise<void> {
   );
 }
 
+/** `mirror_latency_ms` (issue 6): a file written in the sandbox → the file on local disk; p50, p95 beside it. */
+async function benchMirror(results: Results): Promise<void> {
+  const timing = await benchMirrorLatency();
+  results['mirror_latency_ms'] = { value: timing.median, unit: 'ms' };
+  results['mirror_latency_ms_p95'] = { value: timing.p95, unit: 'ms' };
+  console.log(
+    `${'mirror_latency_ms'.padEnd(32)} p50    ${String(timing.median).padStart(8)} ms   p95 ${String(timing.p95).padStart(8)} ms   (n=${String(timing.samples)})`,
+  );
+}
+
 async function main(): Promise<void> {
   const results: Results = {};
   await benchSandboxStart(results);
@@ -139,6 +150,7 @@ async function main(): Promise<void> {
   await benchConversation(results);
   await benchSandbox(results);
   await benchAgentServer(results);
+  await benchMirror(results);
   const outDir = path.join(REPO_ROOT, 'bench/out');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

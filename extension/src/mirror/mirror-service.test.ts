@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChangeReview } from '../common/change-review';
 import { MirrorFixture } from '../testing/mirror-fixture';
 
 let fx: MirrorFixture;
@@ -168,4 +169,9 @@ describe('review mode', () => {
     expect(fx.states()).toEqual({ 'c.txt': 'created:pending' });
     expect(Buffer.from(fx.mirror.agentContent('c.txt')!).toString()).toBe('v2');
   });
+});
+
+it('is the ChangeReview the chat view drives', () => {
+  const review: ChangeReview = fx.mirror;
+  expect(review.snapshot()).toEqual({ mode: 'apply', changes: [] });
 });
