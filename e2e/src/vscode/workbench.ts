@@ -67,14 +67,32 @@ export class Workbench {
     return labels;
   }
 
-  /** Runs the command titled exactly `title` (e.g. "Handoff: New Conversation") from the palette. */
-  async runCommand(title: string): Promise<void> {
-    await this.openCommandPalette(title);
-    const row = this.quickInput.locator('.monaco-list-row', {
-      has: this.page.locator('.quick-input-list-label', { hasText: title }),
-    });
-    await row.first().click();
-    await this.quickInput.locator('input.input').waitFor({ state: 'hidden' }).catch(() => undefined);
+  /**
+   * Runs the command titled `title` (e.g. "Handoff: New Conversation") from the palette. Right
+   * after start-up the palette may not list every command yet (extensions still registering):
+   * it is closed and opened again until the command shows or `timeoutMs` passes.
+   */
+  async runCommand(title: string, timeoutMs = 60_000): Promise<void> {
+    const row = this.commandRow(title);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.openCommandPalette(title);
+      const shown = await row
+        .waitFor({ state: 'visible', timeout: 5_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (shown) break;
+      await this.page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`The command palette does not list "${title}".`);
+    }
+    // No wait for the palette to close: a command may reuse it for its own input box.
+    await row.click();
+  }
+
+  private commandRow(title: string): Locator {
+    return this.quickInput
+      .locator('.monaco-list-row', { has: this.page.locator('.quick-input-list-label', { hasText: title }) })
+      .first();
   }
 
   /**
@@ -82,8 +100,7 @@ export class Workbench {
    * appears in screenshots: the box is a password field.
    */
   async setSecret(commandTitle: string, value: string): Promise<void> {
-    await this.openCommandPalette(commandTitle);
-    await this.page.keyboard.press('Enter');
+    await this.runCommand(commandTitle);
     const password = this.quickInput.locator('input[type="password"]');
     await password.waitFor({ state: 'visible' });
     await password.fill(value);
