@@ -4,7 +4,9 @@ import { HttpAgentClient } from './agent/agent-http-client';
 import { HttpRuntimeClient } from './agent/runtime-client';
 import { SessionService } from './agent/session-service';
 import { ChatViewProvider } from './chat-view/chat-view-provider';
+import { ConversationStatusBar } from './chat-view/status-bar';
 import { registerConversationCommands } from './commands/conversation-commands';
+import { registerGitHubCommands } from './commands/github-commands';
 import { registerSecretCommands } from './commands/secret-commands';
 import { readHandoffSettings } from './common/settings';
 import { VscodeWorkspaceState } from './common/workspace-state';
@@ -38,9 +40,10 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const workspace = new VscodeWorkspaceState();
   const mirror = createVscodeMirror(logger);
+  const chatHistory = historyForChat(history, session);
   const chatView = new ChatViewProvider({
     extensionUri: context.extensionUri,
-    services: { session, history: historyForChat(history, session), workspace },
+    services: { session, history: chatHistory, workspace },
     logger,
   });
   context.subscriptions.push(
@@ -53,8 +56,10 @@ export function activate(context: vscode.ExtensionContext): void {
     followSession(session, mirror.mirror),
     chatView,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chatView),
-    ...registerConversationCommands({ session }),
+    new ConversationStatusBar({ session, history: chatHistory, workspace }),
+    ...registerConversationCommands({ session, log: logger }),
     ...registerSecretCommands(context.secrets),
+    ...registerGitHubCommands(logger),
   );
 }
 
