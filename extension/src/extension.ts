@@ -10,6 +10,7 @@ import { registerGitHubCommands } from './commands/github-commands';
 import { registerSecretCommands } from './commands/secret-commands';
 import { readHandoffSettings } from './common/settings';
 import { VscodeWorkspaceState } from './common/workspace-state';
+import { createWorkspaceHost } from './common/workspace-host';
 import { ConversationArchive } from './history/conversation-archive';
 import { HistoryService } from './history/history-service';
 import { historyForChat, recordSessionHistory } from './history/session-history';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
         logger,
       }),
     logger,
+    workspace: createWorkspaceHost(),
   });
   const history = new HistoryService({
     archive: new ConversationArchive(context.globalStorageUri.fsPath, logger),

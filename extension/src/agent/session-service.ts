@@ -27,6 +27,8 @@ import {
   toErrorBody,
 } from './errors';
 import type { RuntimeClient } from './runtime-client';
+import { uploadForSession } from '../workspace/session-upload';
+import type { WorkspaceHost } from '../workspace/session-upload';
 
 /** Settings and secrets read at the start of each conversation. */
 export interface SessionConfig extends ConversationSettings {
@@ -34,6 +36,8 @@ export interface SessionConfig extends ConversationSettings {
   runtimeApiUrl: string;
   /** runtime-api's key, from SecretStorage; absent until the user sets it. */
   runtimeApiKey: string | undefined;
+  /** `handoff.maxUploadMb`: the most workspace content one upload sends (default 200). */
+  maxUploadMb?: number;
 }
 
 /** How the session builds its clients; extension.ts passes the real ones, tests pass fakes. */
@@ -43,6 +47,16 @@ export interface SessionServiceOptions {
   createAgentClient: (sandbox: SandboxInfo) => AgentHttpClient;
   createEventStream: (sandbox: SandboxInfo, conversationId: ConversationId) => EventStream;
   logger: Logger;
+  /** The open folder, trust and progress UI; absent, nothing is uploaded. */
+  workspace?: WorkspaceHost;
+}
+
+/** The workspace as uploaded into a new conversation's sandbox: the mirror's baseline. */
+export interface UploadedWorkspace {
+  /** The sandbox it went to (its agent server serves the agent's versions of the files). */
+  sandbox: SandboxInfo;
+  /** Workspace-relative path → sha256 (hex) of the uploaded bytes; regular files only. */
+  files: ReadonlyMap<string, string>;
 }
 
 /** What a webview needs to show the current conversation from scratch. */
@@ -99,6 +113,10 @@ export class SessionService extends Disposable {
   readonly onDidChangeStatus = this.statusEmitter.event;
   /** The conversation was dropped (a new one will start). */
   readonly onDidReset = this.resetEmitter.event;
+  private readonly uploadEmitter = this._register(new Emitter<UploadedWorkspace>());
+  /** The workspace was uploaded into a new sandbox; its conversation is created next. */
+  readonly onDidUploadWorkspace = this.uploadEmitter.event;
+  private uploaded: UploadedWorkspace | undefined;
   private readonly shownEmitter = this._register(new Emitter<ShownConversation | undefined>());
   /** Another conversation is shown (started, reopened), or none. */
   readonly onDidChangeConversation = this.shownEmitter.event;
@@ -121,6 +139,11 @@ export class SessionService extends Disposable {
     return this.shown;
   }
 
+  /** The upload of the current conversation (none: untrusted, no folder, or reopened). */
+  uploadManifest(): UploadedWorkspace | undefined {
+    return this.uploaded;
+  }
+
   /** The current status and every event so far. */
   snapshot(): SessionSnapshot {
     return { status: this.status, events: [...this.events], streaming: [...this.streaming] };
@@ -136,6 +159,7 @@ export class SessionService extends Disposable {
       const config = await this.options.readConfig();
       const request = buildCreateConversationRequest(config, text);
       const lease = await this.leaseSandbox(config, generation);
+      await this.uploadWorkspace(lease, config, generation);
       const conversationId = await this.createConversation(lease, request, generation);
       this.attach(lease, conversationId);
       return { conversationId };
@@ -234,6 +258,7 @@ export class SessionService extends Disposable {
     this.active = undefined;
     this.events = [];
     this.streaming = [];
+    this.uploaded = undefined;
     if (active) this.detach(active);
     this.setShown(undefined);
     this.resetEmitter.fire(undefined);
@@ -262,6 +287,33 @@ export class SessionService extends Disposable {
     const lease = { sandbox, runtime, agent: this.options.createAgentClient(sandbox) };
     await this.throwIfOvertaken(generation, lease);
     return lease;
+  }
+
+  /** Uploads the open, trusted folder into the new sandbox; a failure gives the sandbox back. */
+  private async uploadWorkspace(lease: Lease, config: SessionConfig, generation: number): Promise<void> {
+    if (this.options.workspace === undefined) return;
+    const { agentServerUrl, sessionApiKey } = lease.sandbox;
+    const upload = await uploadForSession(
+      this.options.workspace,
+      { agentServerUrl, sessionApiKey },
+      config.maxUploadMb,
+    ).catch(async (error: unknown) => {
+      await this.releaseSandbox(lease);
+      throw error;
+    });
+    await this.throwIfOvertaken(generation, lease);
+    if (upload.kind === 'skipped') {
+      this.options.logger.info(upload.message);
+      this.setStatus({ status: 'starting_sandbox', message: upload.message });
+      return;
+    }
+    const { files, bytes, count, skipped } = upload.result;
+    this.options.logger.info(
+      `Uploaded ${String(count)} files (${String(bytes)} bytes) to sandbox ${lease.sandbox.id}.`,
+    );
+    for (const { path, reason } of skipped) this.options.logger.info(`Not uploaded: ${path} ${reason}.`);
+    this.uploaded = { sandbox: lease.sandbox, files };
+    this.uploadEmitter.fire(this.uploaded);
   }
 
   private async createConversation(

@@ -19,6 +19,8 @@ const DEFAULT_RUNTIME_API_URL = 'http://127.0.0.1:3000';
 /** The model used when `handoff.model` is empty. */
 export const DEFAULT_MODEL = 'openai/gpt-4o';
 const DEFAULT_MAX_ITERATIONS = 100;
+/** `handoff.maxUploadMb`'s default, as in package.json. */
+const DEFAULT_MAX_UPLOAD_MB = 200;
 
 /**
  * Reads the `handoff.*` settings and the two secrets, now (they may change between
@@ -39,6 +41,7 @@ export async function readHandoffSettings(secrets: vscode.SecretStorage): Promis
     maxIterations: config.get<number>('maxIterations') ?? DEFAULT_MAX_ITERATIONS,
     maxBudgetUsd: config.get<number>('maxBudgetUsd') ?? 0,
     confirmationPolicy: config.get<ConfirmationPolicySetting>('confirmationPolicy') ?? 'never',
+    maxUploadMb: config.get<number>('maxUploadMb') ?? DEFAULT_MAX_UPLOAD_MB,
   };
 }
 
