@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTokens, formatUsageTotal, formatUsd } from './format';
+import { formatRelativeTime, formatTokens, formatUsageTotal, formatUsd } from './format';
 
 describe('format', () => {
   it('writes token counts compactly', () => {
@@ -34,5 +34,16 @@ describe('format', () => {
         latencyMs: 1,
       }),
     ).toBe('$0.0123 · 12.3k tokens');
+  });
+});
+
+describe('formatRelativeTime', () => {
+  const now = Date.parse('2026-01-10T12:00:00Z');
+  it('says how long ago, in the largest unit that fits', () => {
+    expect(formatRelativeTime('2026-01-10T11:59:40Z', now)).toBe('just now');
+    expect(formatRelativeTime('2026-01-10T11:55:00Z', now)).toBe('5 minutes ago');
+    expect(formatRelativeTime('2026-01-10T09:00:00Z', now)).toBe('3 hours ago');
+    expect(formatRelativeTime('2026-01-09T12:00:00Z', now)).toBe('yesterday');
+    expect(formatRelativeTime('2025-12-20T12:00:00Z', now)).toBe('3 weeks ago');
   });
 });

@@ -9,10 +9,13 @@ import {
   anErrorEvent,
   anObservationEvent,
 } from '@handoff/protocol/testing';
+import type { MessageEvent } from '@handoff/protocol';
 import {
   applyEvent,
   applyEvents,
+  firstUserMessage,
   initialConversationState,
+  missingEventCount,
   isPaired,
   observationFor,
   pendingActions,
@@ -108,5 +111,52 @@ describe('applyEvent', () => {
       anActionEvent({ seq: 4, actionId: 'a3', action: { type: 'finish', message: 'done' } }),
     ]);
     expect(pendingActions(state).map((a) => a.actionId)).toEqual(['a2']);
+  });
+});
+
+describe('applyEvent across reconnects and replays', () => {
+  it('ignores every seq it has seen, wherever it arrives, and keeps seq order', () => {
+    const events = [1, 2, 3, 4].map((seq) => aMessageEvent({ seq, text: `m${String(seq)}` }));
+    const [one, two, three, four] = events as [MessageEvent, MessageEvent, MessageEvent, MessageEvent];
+    let state = applyEvents(initialConversationState, [one, two, four]);
+    expect(missingEventCount(state)).toBe(1);
+    state = applyEvent(state, three);
+    // A replay of the whole log after a reconnect changes nothing.
+    const replayed = applyEvents(state, events);
+    expect(replayed).toBe(state);
+    expect(state.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(missingEventCount(state)).toBe(0);
+  });
+
+  it('lets only the newest agent state and usage total win when an older event arrives late', () => {
+    const usage = (costUsd: number) => ({
+      inputTokens: 1,
+      outputTokens: 1,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd,
+      latencyMs: 1,
+    });
+    const state = applyEvents(initialConversationState, [
+      anAgentStateEvent({ seq: 3, state: 'finished' }),
+      anLlmUsageEvent({ seq: 4, total: usage(0.5) }),
+      anAgentStateEvent({ seq: 1, state: 'running' }),
+      anLlmUsageEvent({ seq: 2, total: usage(0.1) }),
+    ]);
+    expect(state.agentState).toBe('finished');
+    expect(state.usage?.costUsd).toBe(0.5);
+    expect(state.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('titles the conversation with its first user message, shortened to one line', () => {
+    const state = applyEvents(initialConversationState, [
+      aMessageEvent({ seq: 1, source: 'agent', text: 'Hello' }),
+      aMessageEvent({ seq: 2, source: 'user', text: `Fix  the\ntests ${'x'.repeat(80)}` }),
+    ]);
+    const title = firstUserMessage(state);
+    expect(title?.startsWith('Fix the tests x')).toBe(true);
+    expect(title).toHaveLength(60);
+    expect(title?.endsWith('…')).toBe(true);
+    expect(firstUserMessage(initialConversationState)).toBeUndefined();
   });
 });

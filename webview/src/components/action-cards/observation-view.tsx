@@ -6,7 +6,7 @@ import { EditorOutput } from './editor-output';
 import { TaskList } from './task-list';
 
 type ObservationOf<T extends Observation['type']> = Extract<Observation, { type: T }>;
-type ObservationRenderer<T extends Observation['type']> = (props: {
+export type ObservationRenderer<T extends Observation['type']> = (props: {
   observation: ObservationOf<T>;
 }) => ReactNode;
 
@@ -40,7 +40,7 @@ function UserRejected({ observation }: { observation: ObservationOf<'user_reject
 }
 
 /** One renderer per observation type: a new type is a compile error until it has one. */
-const OBSERVATION_RENDERERS = {
+export const OBSERVATION_RENDERERS = {
   run_command: CommandOutput,
   file_editor: EditorOutput,
   think: ThinkOutput,

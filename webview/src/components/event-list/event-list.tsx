@@ -12,7 +12,7 @@ import type { EventOf } from './event-markers';
 import { StreamingMessage } from './streaming-message';
 import { Markdown } from '../markdown/markdown';
 
-type EventRenderer<T extends Event['type']> = (props: {
+export type EventRenderer<T extends Event['type']> = (props: {
   event: EventOf<T>;
   conversation: ConversationState;
 }) => ReactNode;

@@ -78,12 +78,17 @@ function HistoryItem({
 
 /** Past and current conversations, newest first; choosing one opens it with its full history. */
 export function HistoryList({ items, currentId, onOpen, onClose, now }: HistoryListProps) {
-  const list = useRef<HTMLUListElement>(null);
+  const section = useRef<HTMLElement>(null);
+  const hasItems = items.length > 0;
+  // The focus moves into the list when it opens, and to its first entry once there is one.
   useEffect(() => {
-    list.current?.querySelector<HTMLButtonElement>('button.history-item')?.focus();
-  }, []);
+    const first = section.current?.querySelector<HTMLButtonElement>('button.history-item');
+    (first ?? section.current)?.focus();
+  }, [hasItems]);
   return (
     <section
+      ref={section}
+      tabIndex={-1}
       className="history"
       id="history-panel"
       data-testid="history-panel"
@@ -95,7 +100,6 @@ export function HistoryList({ items, currentId, onOpen, onClose, now }: HistoryL
         </p>
       ) : (
         <ul
-          ref={list}
           className="history-list"
           aria-label="Conversations, newest first"
           onKeyDown={(event) => {

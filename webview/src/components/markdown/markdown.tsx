@@ -66,7 +66,7 @@ function ListBlock({ list }: { list: Tokens.List }) {
     </li>
   ));
   if (!list.ordered) return <ul>{items}</ul>;
-  return <ol start={typeof list.start === 'number' ? list.start : undefined}>{items}</ol>;
+  return <ol start={typeof list.start === 'number' && list.start !== 1 ? list.start : undefined}>{items}</ol>;
 }
 
 function TableBlock({ table }: { table: Tokens.Table }) {
