@@ -9,6 +9,7 @@ import { BUNDLES, REPO_ROOT, startService } from '../../e2e/src/services';
 import { startRuntimeStack } from '../../e2e/src/stack';
 import { benchAgentServer } from './agent-bench';
 import { benchDocker } from './docker-bench';
+import { benchExtension } from './extension-bench';
 import { benchMirrorLatency } from './mirror-bench';
 import { benchRuntime } from './runtime-bench';
 import { benchBashRtt, benchChangeScan, benchEditRtt, benchUpload } from './sandbox-bench';
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
   await benchSandbox(results);
   await benchAgentServer(results);
   await benchMirror(results);
+  Object.assign(results, benchExtension());
   const outDir = path.join(REPO_ROOT, 'bench/out');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
