@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const chatHistory = historyForChat(history, session);
   const chatView = new ChatViewProvider({
     extensionUri: context.extensionUri,
-    services: { session, history: chatHistory, workspace },
+    services: { session, history: chatHistory, workspace, review: mirror.mirror },
     logger,
   });
   context.subscriptions.push(
