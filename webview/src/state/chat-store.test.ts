@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { aMessageEvent, anActionEvent, anAgentStateEvent } from '@handoff/protocol/testing';
 import { HostClient } from '../host/host-client';
 import { FakeHost, FakeHostError, settle } from '../testing/fake-host';
-import { chatReducer, hasConversation, initialChatState, isStarting } from './chat-reducer';
+import {
+  chatReducer,
+  conversationTitle,
+  hasConversation,
+  initialChatState,
+  isReadOnly,
+  isStarting,
+} from './chat-reducer';
 import { ChatStore } from './chat-store';
 
 function setup(host: FakeHost) {
@@ -145,5 +152,38 @@ describe('chatReducer', () => {
     expect(state.conversationId).toBeUndefined();
     expect(state.conversation.events).toEqual([]);
     expect(state.connection.status).toBe('connected');
+  });
+});
+
+describe('opening and new conversations', () => {
+  it('keeps the conversation being opened across the host reset that precedes its replay', () => {
+    let state = chatReducer(initialChatState, { type: 'started', conversationId: 'conv-1' });
+    state = chatReducer(state, { type: 'open_requested', conversationId: 'conv-2' });
+    state = chatReducer(state, { type: 'reset' });
+    state = chatReducer(state, {
+      type: 'event',
+      event: aMessageEvent({ seq: 1, source: 'user', text: 'old' }),
+    });
+    expect(state.conversationId).toBe('conv-2');
+    state = chatReducer(state, { type: 'opened', conversationId: 'conv-2' });
+    expect(state).toMatchObject({ conversationId: 'conv-2', opening: undefined });
+    expect(conversationTitle(state)).toBe('old');
+  });
+
+  it('drafts a new conversation: the host events of the old one are not shown, the next send starts', () => {
+    let state = chatReducer(initialChatState, { type: 'status', status: 'connected' });
+    state = chatReducer(state, {
+      type: 'workspace',
+      workspace: { trusted: true, editMode: 'apply', model: 'm', readOnly: true },
+    });
+    state = chatReducer(state, { type: 'new_conversation' });
+    state = chatReducer(state, { type: 'event', event: aMessageEvent({ seq: 7 }) });
+    expect(state.conversation.events).toEqual([]);
+    expect(hasConversation(state)).toBe(false);
+    expect(isReadOnly(state)).toBe(false);
+    expect(conversationTitle(state)).toBe('New conversation');
+    state = chatReducer(state, { type: 'start_requested' });
+    expect(state.drafting).toBe(false);
+    expect(isReadOnly(state)).toBe(true);
   });
 });

@@ -72,3 +72,26 @@ describe('EventList', () => {
     expect(html).toContain('data-testid="event-observation"');
   });
 });
+
+describe('EventList rows', () => {
+  it('gives each shown event a row with its type and seq, and the paired observation none', () => {
+    const html = render([
+      aMessageEvent({ seq: 1 }),
+      anActionEvent({ seq: 2, actionId: 'a1' }),
+      anObservationEvent({ seq: 3, actionId: 'a1' }),
+      anAgentStateEvent({ seq: 4, state: 'running' }),
+    ]);
+    const rows = [...html.matchAll(/data-testid="event" data-event-type="(\w+)" data-seq="(\d+)"/g)].map(
+      (match) => `${match[1] ?? ''}:${match[2] ?? ''}`,
+    );
+    expect(rows).toEqual(['message:1', 'action:2']);
+    expect(html).toContain('data-observed="true"');
+    expect(html).not.toContain('data-testid="event-gap"');
+  });
+
+  it('marks where seq numbers are missing rather than closing the gap silently', () => {
+    const html = render([aMessageEvent({ seq: 1 }), aMessageEvent({ seq: 4 })]);
+    expect(html).toContain('data-testid="event-gap"');
+    expect(html).toContain('2 events could not be shown here (seq 2–3).');
+  });
+});
