@@ -139,6 +139,11 @@ export class SessionService extends Disposable {
     return this.shown;
   }
 
+  /** The sandbox of the conversation on show while it is live (not archived), if any. */
+  liveSandbox(): SandboxInfo | undefined {
+    return this.active?.sandbox;
+  }
+
   /** The upload of the current conversation (none: untrusted, no folder, or reopened). */
   uploadManifest(): UploadedWorkspace | undefined {
     return this.uploaded;

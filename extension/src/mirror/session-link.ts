@@ -1,9 +1,9 @@
 /**
- * @module Feeds the session's events to the mirror and clears it when the conversation is
- * dropped. Starting it (with the sandbox and the upload manifest) is the session's job, right
- * after the upload.
+ * @module Feeds the session's events to the mirror: starts it with the upload manifest right
+ * after the workspace reached a new sandbox (or with no baseline when a live conversation is
+ * reopened), and clears it when the conversation is dropped.
  */
-import type { Event } from '@handoff/protocol';
+import type { Event, SandboxInfo } from '@handoff/protocol';
 import type { Subscribe } from '../common/emitter';
 import { toDisposable } from '../common/lifecycle';
 import type { DisposableLike } from '../common/lifecycle';
@@ -13,6 +13,10 @@ import type { MirrorService } from './mirror-service';
 export interface MirrorEventSource {
   onDidReceiveEvent: Subscribe<Event>;
   onDidReset: Subscribe<undefined>;
+  onDidUploadWorkspace: Subscribe<{ sandbox: SandboxInfo; files: ReadonlyMap<string, string> }>;
+  onDidChangeConversation: Subscribe<{ sandboxId: string; readOnly: boolean } | undefined>;
+  uploadManifest(): { sandbox: SandboxInfo } | undefined;
+  liveSandbox(): SandboxInfo | undefined;
 }
 
 /** Subscribes `mirror` to `session`; dispose the result to stop. */
@@ -23,6 +27,17 @@ export function followSession(session: MirrorEventSource, mirror: MirrorService)
     }),
     session.onDidReset(() => {
       mirror.stop();
+    }),
+    session.onDidUploadWorkspace(({ sandbox, files }) => {
+      mirror.start(sandbox, new Map(files));
+    }),
+    session.onDidChangeConversation((shown) => {
+      // A reopened live conversation has no upload of its own: no baseline, so a local file that
+      // differs from the agent's version is a conflict rather than overwritten.
+      const sandbox = session.liveSandbox();
+      if (!shown || shown.readOnly || !sandbox || session.uploadManifest()?.sandbox.id === shown.sandboxId)
+        return;
+      mirror.start(sandbox, new Map());
     }),
   ];
   return toDisposable(() => {
