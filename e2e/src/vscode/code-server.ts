@@ -120,7 +120,11 @@ function prepareLayout(options: CodeServerOptions): Layout {
   return layout;
 }
 
-function spawnCodeServer(install: CodeServerInstall, layout: Layout, options: CodeServerOptions): ChildProcess {
+function spawnCodeServer(
+  install: CodeServerInstall,
+  layout: Layout,
+  options: CodeServerOptions,
+): ChildProcess {
   const args = [
     install.entry,
     '--bind-addr=127.0.0.1:0',

@@ -23,7 +23,10 @@ declare module 'vitest' {
 
 /** What the vscode tests run, and the sources each is built from. */
 const OUTPUTS: readonly { file: string; sources: readonly string[] }[] = [
-  { file: 'extension/dist/extension.cjs', sources: ['extension/src', 'protocol/src', 'extension/package.json'] },
+  {
+    file: 'extension/dist/extension.cjs',
+    sources: ['extension/src', 'protocol/src', 'extension/package.json'],
+  },
   { file: 'extension/dist/webview/index.html', sources: ['webview/src', 'protocol/src'] },
   ...Object.values(BUNDLES).map((bundle) => {
     const part = path.relative(REPO_ROOT, bundle).split(path.sep)[0] ?? '';
@@ -79,7 +82,8 @@ async function ensureCodeServer(): Promise<CodeServerSetupResult> {
   const script = path.join(REPO_ROOT, 'scripts/vscode/ensure-code-server.sh');
   const result = await run('bash', [script], 'ensure-code-server:');
   const [node, entry] = result.stdout.trim().split('\n').slice(-2);
-  if (result.code === 0 && node && entry && existsSync(node) && existsSync(entry)) return { ok: true, node, entry };
+  if (result.code === 0 && node && entry && existsSync(node) && existsSync(entry))
+    return { ok: true, node, entry };
   return {
     ok: false,
     message: `scripts/vscode/ensure-code-server.sh failed (exit ${String(result.code)}), so the vscode tests cannot run:\n${result.log}`,
@@ -97,5 +101,8 @@ async function buildIfStale(): Promise<string | undefined> {
 
 export default async function setup(project: TestProject): Promise<void> {
   const [install, buildError] = await Promise.all([ensureCodeServer(), buildIfStale()]);
-  project.provide('handoffCodeServer', buildError === undefined ? install : { ok: false, message: buildError });
+  project.provide(
+    'handoffCodeServer',
+    buildError === undefined ? install : { ok: false, message: buildError },
+  );
 }

@@ -43,12 +43,12 @@ describe('Handoff in real VS Code against runtime-api and a scripted LLM', () =>
     await workbench.openHandoffView();
     await workbench.screenshot('keys-set');
 
-    const chat = workbench.chatFrame();
+    const chat = await workbench.chatFrame();
     const composer = chat.getByTestId('composer-input');
     await composer.click();
     await workbench.page.keyboard.type('run echo hello');
     await workbench.screenshot('task-typed');
-    await chat.getByTestId('composer-send').click();
+    await chat.getByRole('button', { name: 'Start' }).click();
 
     const command = chat.getByTestId('action-command').filter({ hasText: 'echo hello' });
     await command.first().waitFor({ timeout: 120_000 });

@@ -4,7 +4,12 @@
  */
 import { inject } from 'vitest';
 import { openWorkbench, type WorkbenchBrowser } from './browser';
-import { startCodeServer, type CodeServer, type CodeServerInstall, type CodeServerOptions } from './code-server';
+import {
+  startCodeServer,
+  type CodeServer,
+  type CodeServerInstall,
+  type CodeServerOptions,
+} from './code-server';
 import { Workbench } from './workbench';
 
 /** code-server's install from the global setup; throws its failure reason when there is none. */

@@ -17,7 +17,9 @@ describe('Handoff in real VS Code (code-server + Chromium)', () => {
 
   it('opens the workspace in the workbench', async () => {
     const { workbench } = vscode;
-    await workbench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).waitFor();
+    await workbench.page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' })
+      .waitFor();
     await workbench.screenshot('workbench');
   });
 
@@ -30,10 +32,11 @@ describe('Handoff in real VS Code (code-server + Chromium)', () => {
   it('opens the Handoff view and renders the chat webview', async () => {
     const { workbench } = vscode;
     await workbench.openHandoffView();
-    const composer = workbench.chatFrame().getByTestId('composer-input');
+    const chat = await workbench.chatFrame();
+    const composer = chat.getByTestId('composer-input');
     await composer.waitFor({ state: 'visible' });
     expect(await composer.getAttribute('placeholder')).toContain('Describe a task');
-    await expect(workbench.chatFrame().getByTestId('composer-send').innerText()).resolves.toContain('Start');
+    await chat.getByRole('button', { name: 'Start' }).waitFor();
     await workbench.screenshot('handoff-view');
   });
 

@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from '../services';
 
-/** Screenshots land in `e2e/out/<test name>/<nn>-<step>.png`. */
-export const SCREENSHOT_ROOT = path.join(REPO_ROOT, 'e2e', 'out');
+/** Screenshots land in `e2e/out/screenshots/<test name>/<nn>-<step>.png` (e2e/out/ also holds tsc's output). */
+export const SCREENSHOT_ROOT = path.join(REPO_ROOT, 'e2e', 'out', 'screenshots');
 
 const EXTENSION_ID = 'handoff.handoff-vscode';
 
@@ -123,14 +123,25 @@ export class Workbench {
   }
 
   /**
-   * The Handoff chat webview's document. VS Code renders a webview as an outer
-   * `iframe.webview` (its host page, tagged with the extension id) whose `#active-frame` holds
-   * the extension's HTML. Frame locators re-resolve, so this survives the view being re-created.
+   * The document of the Handoff webview that shows `testId` (default: the chat's composer).
+   * VS Code renders a webview as an outer `iframe.webview` (its host page, tagged with the
+   * extension id) whose `#active-frame` holds the extension's HTML; with several Handoff
+   * webviews the one holding `testId` is picked. The outer frame is named by the webview's id,
+   * which changes when the view is re-created: call this again after hiding and showing it.
    */
-  chatFrame(): FrameLocator {
-    return this.page
-      .frameLocator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`)
-      .frameLocator('#active-frame');
+  async chatFrame(testId = 'composer', timeoutMs = 30_000): Promise<FrameLocator> {
+    const outer = this.page.locator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const frame of await outer.all()) {
+        const name = await frame.getAttribute('name');
+        if (name === null) continue;
+        const inner = this.page.frameLocator(`iframe.webview[name="${name}"]`).frameLocator('#active-frame');
+        if ((await inner.getByTestId(testId).count()) > 0) return inner;
+      }
+      if (Date.now() > deadline) throw new Error(`No Handoff webview shows [data-testid="${testId}"].`);
+      await this.page.waitForTimeout(250);
+    }
   }
 
   /** The texts of the notification toasts now on screen. */
@@ -141,7 +152,9 @@ export class Workbench {
 
   /** Waits for a toast whose text contains `text`; resolves with its full text. */
   async waitForNotification(text: string, timeoutMs = 30_000): Promise<string> {
-    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', { hasText: text });
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', {
+      hasText: text,
+    });
     await toast.first().waitFor({ state: 'visible', timeout: timeoutMs });
     return toast.first().innerText();
   }
@@ -153,7 +166,10 @@ export class Workbench {
   async trustWorkspace(): Promise<void> {
     await this.runCommand('Workspaces: Manage Workspace Trust');
     const editor = this.page.locator('.workspace-trust-editor');
-    await editor.locator('.monaco-button', { hasText: /^Trust/ }).first().click();
+    await editor
+      .locator('.monaco-button', { hasText: /^Trust/ })
+      .first()
+      .click();
     await editor.getByText('You trust this folder').waitFor();
     await this.screenshot('workspace-trusted');
     // The trust editor opens as a modal over the workbench: close it so clicks reach the rest.
