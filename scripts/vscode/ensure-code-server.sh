@@ -35,7 +35,8 @@ chromium_path() {
 
 install_apt_packages() {
   local missing=()
-  chromium_path >/dev/null || missing+=(chromium)
+  # HANDOFF_SKIP_BROWSER=1: only code-server (npm start runs VS Code for you; a browser is yours).
+  [ "${HANDOFF_SKIP_BROWSER:-0}" = 1 ] || chromium_path >/dev/null || missing+=(chromium)
   [ -e /usr/include/krb5.h ] || [ -e /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
   ((${#missing[@]} > 0)) || return 0
   if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then

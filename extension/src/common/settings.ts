@@ -36,7 +36,9 @@ export async function readHandoffSettings(secrets: vscode.SecretStorage): Promis
   ]);
   return {
     runtimeApiUrl,
-    runtimeApiKey: runtimeApiKey || undefined,
+    // `npm start` hands the key to the VS Code it launches through the environment; a key the
+    // user set with "Handoff: Set Runtime API Key" wins.
+    runtimeApiKey: runtimeApiKey || process.env['HANDOFF_RUNTIME_API_KEY'] || undefined,
     llm: readLlmConfig(config, llmApiKey),
     maxIterations: config.get<number>('maxIterations') ?? DEFAULT_MAX_ITERATIONS,
     maxBudgetUsd: config.get<number>('maxBudgetUsd') ?? 0,
