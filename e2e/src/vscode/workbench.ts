@@ -144,6 +144,34 @@ export class Workbench {
     }
   }
 
+  /**
+   * Types `task` into the chat's composer and presses Start (a new conversation); resolves with
+   * the chat frame once the task shows as the user's message.
+   */
+  async startTask(task: string): Promise<FrameLocator> {
+    const chat = await this.chatFrame();
+    await chat.getByTestId('composer-input').click();
+    await this.page.keyboard.type(task);
+    await this.screenshot('task-typed');
+    await chat.getByRole('button', { name: 'Start' }).click();
+    await chat.getByTestId('event-message').filter({ hasText: task }).first().waitFor({ timeout: 120_000 });
+    return chat;
+  }
+
+  /** The editor tab whose label contains `title` (e.g. a diff editor's title). */
+  editorTab(title: string): Locator {
+    return this.page.locator('.part.editor .tabs-container .tab', { hasText: title });
+  }
+
+  /** The rows of the side bar's view titled `viewTitle` (e.g. Handoff's "Changes" tree). */
+  viewRows(viewTitle: string): Locator {
+    return this.page
+      .locator('.part.sidebar .pane', {
+        has: this.page.locator('.pane-header', { hasText: new RegExp(`^${viewTitle}`) }),
+      })
+      .locator('.monaco-list-row');
+  }
+
   /** The texts of the notification toasts now on screen. */
   async notifications(): Promise<string[]> {
     const messages = this.page.locator('.notifications-toasts .notification-list-item-message');
