@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentVsCode, type AgentVsCodeSession } from './session';
 
-const CREATE_AND_EDIT = "mkdir -p src && printf 'made by agent\\n' > src/created.txt && printf 'edited by agent\\n' >> notes.txt";
+const CREATE_AND_EDIT =
+  "mkdir -p src && printf 'made by agent\\n' > src/created.txt && printf 'edited by agent\\n' >> notes.txt";
 
 /** Reads the agent's turns: prove the upload with `cat`, create one file and edit another, finish. */
 const SCRIPT = [
@@ -15,7 +16,9 @@ const SCRIPT = [
     text: 'Now the edits.',
     toolCalls: [{ name: 'execute_bash', arguments: { command: CREATE_AND_EDIT, security_risk: 'LOW' } }],
   },
-  { toolCalls: [{ name: 'finish', arguments: { message: 'Created src/created.txt and edited notes.txt.' } }] },
+  {
+    toolCalls: [{ name: 'finish', arguments: { message: 'Created src/created.txt and edited notes.txt.' } }],
+  },
 ];
 
 describe('Apply mode in real VS Code: the agent edits reach the local workspace as they happen', () => {
@@ -34,7 +37,8 @@ describe('Apply mode in real VS Code: the agent edits reach the local workspace 
 
   it('uploads the workspace, and writes the created and the edited file to the local folder', async () => {
     const { workbench, server } = session!;
-    const local = (file: string) => readFile(path.join(server.workspace, file), 'utf8').catch(() => undefined);
+    const local = (file: string) =>
+      readFile(path.join(server.workspace, file), 'utf8').catch(() => undefined);
     const chat = await workbench.startTask('create a file and edit the notes');
 
     // The sandbox has the uploaded file: the agent's `cat` prints what the test put in the folder.

@@ -19,6 +19,11 @@ export function agentUri(path: string, empty = false): vscode.Uri {
 export class VscodeChangeViewer implements ChangeViewer, vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  /**
+   * What each open `handoff-agent:` document showed last. Once a change is accepted or rejected
+   * the mirror drops the agent's version; an open diff keeps showing it instead of turning empty.
+   */
+  private readonly shown = new Map<string, string>();
 
   constructor(
     private readonly agentContent: (path: string) => Uint8Array | undefined,
@@ -29,6 +34,9 @@ export class VscodeChangeViewer implements ChangeViewer, vscode.TextDocumentCont
   register(): vscode.Disposable {
     return vscode.Disposable.from(
       vscode.workspace.registerTextDocumentContentProvider(AGENT_SCHEME, this),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (document.uri.scheme === AGENT_SCHEME) this.shown.delete(document.uri.path);
+      }),
       this.changed,
     );
   }
@@ -41,7 +49,10 @@ export class VscodeChangeViewer implements ChangeViewer, vscode.TextDocumentCont
   provideTextDocumentContent(uri: vscode.Uri): string {
     if (uri.query === 'empty') return '';
     const content = this.agentContent(uri.path.slice(1));
-    return content === undefined ? '' : (decodeUtf8(content) ?? '(binary content)');
+    if (content === undefined) return this.shown.get(uri.path) ?? '';
+    const text = decodeUtf8(content) ?? '(binary content)';
+    this.shown.set(uri.path, text);
+    return text;
   }
 
   async show(change: MirroredChange, content: Uint8Array | undefined): Promise<void> {
