@@ -37,6 +37,8 @@ describe('Handoff in real VS Code (code-server + Chromium)', () => {
     await composer.waitFor({ state: 'visible' });
     expect(await composer.getAttribute('placeholder')).toContain('Describe a task');
     await chat.getByRole('button', { name: 'Start' }).waitFor();
+    // Screen readers hear what the box is for (the toolkit would otherwise call it "Text area").
+    await chat.getByRole('textbox', { name: 'Task for the agent' }).waitFor();
     await workbench.screenshot('handoff-view');
   });
 

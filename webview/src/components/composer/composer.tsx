@@ -61,7 +61,11 @@ export function Composer(props: ComposerProps) {
           setText(event.currentTarget.value);
         }}
         onKeyDown={onKeyDown}
-      />
+      >
+        {/* The toolkit names the inner textarea after this text on connect (else "Text area"),
+            overriding aria-label; the label itself is hidden by CSS. */}
+        {startsConversation ? 'Task for the agent' : 'Message to the agent'}
+      </vscode-text-area>
       <ComposerActions {...props} canSend={!disabled && text.trim() !== ''} onSend={submit} />
     </div>
   );
