@@ -2,9 +2,9 @@
 export type LogFields = Record<string, unknown>;
 /** Writes one JSON line per entry; runtime-api logs to stderr (stdout carries only the ready line). */
 export interface Logger {
-    info(message: string, fields?: LogFields): void;
-    warn(message: string, fields?: LogFields): void;
-    error(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
 }
 /** A logger that writes `{"time","level","msg",...fields}` lines through `write` (stderr by default). */
 export declare function createJsonLogger(write?: (line: string) => void): Logger;

@@ -17,6 +17,8 @@ export interface DockerLifecycleOptions {
   agents: AgentServerClient;
   pause(sandbox: DockerSandbox): Promise<SandboxInfo>;
   remove(sandbox: DockerSandbox, reason: string): Promise<void>;
+  /** Reads a sandbox's containers back from Docker (a broken one may have been restarted). */
+  refresh(sandbox: DockerSandbox): Promise<void>;
 }
 
 /**
@@ -42,8 +44,11 @@ export class DockerLifecycle {
     clearInterval(this.timer);
   }
 
-  /** One pass: refresh activity, pause the idle, reap the abandoned. */
+  /** One pass: heal what Docker restarted, refresh activity, pause the idle, reap the abandoned. */
   async tick(): Promise<void> {
+    // Docker's restart policy may have brought a broken sandbox back while no event reached us
+    // (an engine restoring its containers around our reconnection).
+    await Promise.all(this.claimed('error').map((sandbox) => this.options.refresh(sandbox)));
     const now = Date.now();
     const running = this.claimed('running');
     await Promise.all(running.map((sandbox) => this.refreshActivity(sandbox)));

@@ -76,12 +76,17 @@ export class DockerSandboxProvider implements SandboxProvider {
       agents: this.agents,
       pause: (sandbox) => this.setPaused(sandbox, true),
       remove: (sandbox, reason) => this.teardown(sandbox, reason),
+      refresh: (sandbox) => refreshState(sandbox),
     });
   }
 
   async init(): Promise<void> {
     for (const engine of this.engines) {
-      engine.on('up', () => void this.resync(engine));
+      engine.on('up', () => {
+        void this.resync(engine).then(() => {
+          this.recheckLater(engine);
+        });
+      });
       engine.on('down', () => {
         this.markUnavailable(engine);
       });
@@ -395,6 +400,18 @@ export class DockerSandboxProvider implements SandboxProvider {
       stopping: undefined,
       pausing: false,
     });
+  }
+
+  /**
+   * An engine that just came back may still be restarting containers (restart policy): read the
+   * sandboxes that are not running yet again a little later, in case their events were missed.
+   */
+  private recheckLater(engine: Engine): void {
+    const timer = setTimeout(() => {
+      for (const sandbox of this.sandboxes.values())
+        if (sandbox.engine === engine && sandbox.info.status === 'error') void refreshState(sandbox);
+    }, 2000);
+    timer.unref();
   }
 
   private markUnavailable(engine: Engine): void {
