@@ -83,6 +83,11 @@ install_code_server() {
   mv "$staging" "$server_prefix"
 }
 
+# Run from `npm test`, this script inherits the outer npm's npm_* variables, which the inner npm
+# reads as its own configuration: npm_config_user_agent would say "node/v20" to code-server's
+# postinstall check (it wants 24) even though Node 24 runs the install. Start clean.
+while read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_' || true)
+
 install_apt_packages
 mkdir -p "$cache"
 install_node
