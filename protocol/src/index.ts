@@ -48,7 +48,7 @@ export { MessageEventSchema } from './events/message-event';
 export type { MessageEvent } from './events/message-event';
 export { ActionEventSchema, SecurityRiskSchema } from './events/action-event';
 export type { ActionEvent, SecurityRisk } from './events/action-event';
-export { LlmUsageSchema, LlmUsageEventSchema } from './events/llm-usage-event';
+export { LlmUsageSchema, LlmUsageEventSchema, ZERO_LLM_USAGE } from './events/llm-usage-event';
 export type { LlmUsage, LlmUsageEvent } from './events/llm-usage-event';
 export { CondensationEventSchema } from './events/condensation-event';
 export type { CondensationEvent } from './events/condensation-event';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Event, LlmUsage } from '@handoff/protocol';
 import type { LlmRequest, LlmResponse, LlmStreamHandlers } from '../llm/llm-client';
-import { ZERO_USAGE, addUsage } from '../llm/usage';
+import { ZERO_LLM_USAGE } from '@handoff/protocol';
+import { addUsage } from '../llm/usage';
 import { AgentStop, emit } from './agent-context';
 import type { AgentRun } from './agent-run';
 
@@ -14,7 +15,7 @@ export function usageSoFar(events: readonly Event[]): LlmUsage {
     const event = events[index];
     if (event?.type === 'llm_usage') return event.total;
   }
-  return ZERO_USAGE;
+  return ZERO_LLM_USAGE;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { costOf, priceOf } from './pricing';
-import { addUsage, ZERO_TOKENS, ZERO_USAGE } from './usage';
+import { ZERO_LLM_USAGE } from '@handoff/protocol';
+import { addUsage, ZERO_TOKENS } from './usage';
 
 describe('pricing and usage', () => {
   it('matches the longest model prefix, ignoring a proxy route and case', () => {
@@ -31,7 +32,7 @@ describe('pricing and usage', () => {
       costUsd: 0.5,
       latencyMs: 10,
     };
-    expect(addUsage(addUsage(ZERO_USAGE, call), call)).toEqual({
+    expect(addUsage(addUsage(ZERO_LLM_USAGE, call), call)).toEqual({
       inputTokens: 2,
       outputTokens: 4,
       cacheReadTokens: 6,

@@ -1,15 +1,5 @@
 import type { LlmUsage } from '@handoff/protocol';
 
-/** No tokens, no cost, no time: the start of every running total. */
-export const ZERO_USAGE: LlmUsage = Object.freeze({
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  costUsd: 0,
-  latencyMs: 0,
-});
-
 /** The sum of two usages, field by field (for per-conversation totals). */
 export function addUsage(a: LlmUsage, b: LlmUsage): LlmUsage {
   return {

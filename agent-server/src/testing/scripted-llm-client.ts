@@ -1,7 +1,7 @@
 import type { LlmUsage } from '@handoff/protocol';
 import type { LlmClient, LlmErrorKind, LlmRequest, LlmResponse, LlmStreamHandlers } from '../llm/llm-client';
 import { LlmError } from '../llm/llm-client';
-import { ZERO_USAGE } from '../llm/usage';
+import { ZERO_LLM_USAGE } from '@handoff/protocol';
 
 /** One scripted tool call; `arguments` is JSON-encoded when it is an object. */
 export interface ScriptedToolCall {
@@ -66,7 +66,7 @@ export class ScriptedLlmClient implements LlmClient {
       text,
       toolCalls,
       finishReason: toolCalls.length > 0 ? 'tool_calls' : 'stop',
-      usage: { ...ZERO_USAGE, ...step.usage },
+      usage: { ...ZERO_LLM_USAGE, ...step.usage },
     });
   }
 }

@@ -21,6 +21,16 @@ export const LlmUsageSchema = z
 /** LLM usage. */
 export type LlmUsage = z.infer<typeof LlmUsageSchema>;
 
+/** No tokens, no cost, no time: the start of every running total. */
+export const ZERO_LLM_USAGE: LlmUsage = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd: 0,
+  latencyMs: 0,
+});
+
 /** One LLM call finished: its usage and the conversation's running totals. */
 export const LlmUsageEventSchema = z
   .object({

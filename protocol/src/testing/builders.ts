@@ -3,6 +3,7 @@ import type { AgentStateChangedEvent } from '../events/agent-state-event';
 import type { CondensationEvent } from '../events/condensation-event';
 import type { ConfirmationEvent } from '../events/confirmation-event';
 import type { ErrorEvent } from '../events/error-event';
+import { ZERO_LLM_USAGE } from '../events/llm-usage-event';
 import type { LlmUsageEvent } from '../events/llm-usage-event';
 import type { MessageEvent } from '../events/message-event';
 import type { ObservationEvent } from '../events/observation-event';
@@ -82,18 +83,9 @@ export function anErrorEvent(overrides: Partial<ErrorEvent> = {}): ErrorEvent {
   };
 }
 
-const NO_USAGE = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  costUsd: 0,
-  latencyMs: 0,
-};
-
 /** An LLM-usage event; override any field. */
 export function anLlmUsageEvent(overrides: Partial<LlmUsageEvent> = {}): LlmUsageEvent {
-  const call = { ...NO_USAGE, inputTokens: 1200, outputTokens: 80, costUsd: 0.0038, latencyMs: 900 };
+  const call = { ...ZERO_LLM_USAGE, inputTokens: 1200, outputTokens: 80, costUsd: 0.0038, latencyMs: 900 };
   return {
     ...base(overrides.seq),
     source: 'environment',

@@ -1,3 +1,4 @@
+import { ZERO_LLM_USAGE } from '@handoff/protocol';
 import type { LlmUsage } from '@handoff/protocol';
 import { formatUsageTotal } from '../format';
 
@@ -11,15 +12,6 @@ export interface ChatHeaderProps {
   onToggleHistory: () => void;
   onNewConversation: () => void;
 }
-
-const NO_USAGE: LlmUsage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  costUsd: 0,
-  latencyMs: 0,
-};
 
 /** The conversation's title, the model, what it has cost so far, History and New conversation. */
 export function ChatHeader(props: ChatHeaderProps) {
@@ -40,9 +32,9 @@ export function ChatHeader(props: ChatHeaderProps) {
             className="usage"
             data-testid="usage"
             role="status"
-            aria-label={`Cost and tokens of this conversation: ${formatUsageTotal(usage ?? NO_USAGE)}`}
+            aria-label={`Cost and tokens of this conversation: ${formatUsageTotal(usage ?? ZERO_LLM_USAGE)}`}
           >
-            {formatUsageTotal(usage ?? NO_USAGE)}
+            {formatUsageTotal(usage ?? ZERO_LLM_USAGE)}
           </span>
         </div>
       </div>
