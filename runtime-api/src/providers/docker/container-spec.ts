@@ -76,7 +76,10 @@ export function resolveResources(
 }
 
 /** Labels every object of the sandbox carries. */
-export function baseLabels(spec: SandboxSpec, role: ContainerRole | VolumeRole): Record<string, string> {
+export function baseLabels(
+  spec: Pick<SandboxSpec, 'id' | 'ownerId' | 'extraLabels'>,
+  role: ContainerRole | VolumeRole,
+): Record<string, string> {
   return {
     ...spec.extraLabels,
     [LABELS.sandbox]: spec.id,

@@ -168,7 +168,10 @@ export class DockerSandboxProvider implements SandboxProvider {
       await docker.createVolume({
         Name: volumeName(id, 'claim'),
         Labels: {
-          ...this.objectLabels(id, 'claim'),
+          ...baseLabels(
+            { id, ownerId: this.options.ownerId, extraLabels: this.options.extraLabels },
+            'claim',
+          ),
           [LABELS.claimedAt]: claimedAt,
           ...userLabels(labels),
         },
@@ -253,13 +256,6 @@ export class DockerSandboxProvider implements SandboxProvider {
       pool,
       extraLabels: this.options.extraLabels,
     };
-  }
-
-  private objectLabels(id: string, role: 'claim'): Record<string, string> {
-    return baseLabels(
-      { id, ownerId: this.options.ownerId, extraLabels: this.options.extraLabels } as SandboxSpec,
-      role,
-    );
   }
 
   private register(spec: SandboxSpec, engine: Engine): DockerSandbox {
