@@ -4,14 +4,13 @@
  * sandbox's memory, and `GET /list` with 200 sandboxes. Skipped, with a note, when no Docker
  * engine answers or the sandbox image cannot be built.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { RUNTIME_API_KEY_HEADER, SandboxListSchema, type SandboxInfo } from '@handoff/protocol';
+import { buildImage } from '../../e2e/src/docker/build-image';
 import { startDockerRuntime, type DockerRuntime } from '../../e2e/src/docker/docker-runtime';
-import { REPO_ROOT } from '../../e2e/src/services';
 import { FakeSandboxProvider, RecordingLogger, createApp } from '../../runtime-api/src/testing';
 import { round, summarize, type Timing } from './stats';
 
@@ -53,24 +52,8 @@ function run(
 async function sandboxImage(): Promise<{ image: string } | { reason: string }> {
   if ((await run('docker', ['info'])).code !== 0)
     return { reason: 'no Docker engine answers (docker info failed)' };
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/docker/build-image.mjs')], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = `${stderr}${chunk}`.slice(-4000)));
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  try {
-    const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { image?: unknown };
-    if (code === 0 && typeof summary.image === 'string') return { image: summary.image };
-  } catch {
-    // reported below
-  }
-  return {
-    reason: `the sandbox image could not be built (exit ${String(code)}): ${stderr.trim().slice(-500)}`,
-  };
+  const built = await buildImage();
+  return built.ok ? { image: built.image } : { reason: built.message.slice(-600) };
 }
 
 function runtime(image: string, env: Record<string, string>): Promise<DockerRuntime> {
