@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { describe, expect, inject, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { TEST_LABEL } from './docker-cli';
 import { imageId, secondEngine } from './engines';
+import { injectedImage, injectedSecondEngine } from './provided';
 
 /** An HTTP server on 0.0.0.0:8000 that prints `listening` once it listens. */
 const SERVER = `require('http').createServer((q, s) => s.end('hello from ' + require('os').hostname()))
@@ -10,11 +11,7 @@ const SERVER = `require('http').createServer((q, s) => s.end('hello from ' + req
 
 /** The injected image and second engine; fails the test with the setup's reason when missing. */
 function provided(): { image: string; host: string } {
-  const image = inject('handoffSandboxImage');
-  if (!image.ok) throw new Error(image.message);
-  const engine = inject('handoffSecondEngine');
-  if (!engine.ok) throw new Error(engine.message);
-  return { image: image.image, host: engine.host };
+  return { image: injectedImage(), host: injectedSecondEngine() };
 }
 
 /** Resolves with the container's first stdout line, following its logs (no polling). */

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ErrorBodySchema,
   SandboxInfoSchema,
@@ -11,14 +11,9 @@ import { EventStream, runConversation } from '../clients';
 import { runThenFinish } from '../scripts';
 import { docker, dockerOk } from './docker-cli';
 import { startDockerRuntime, startSandboxLlm, type DockerRuntime, type SandboxLlm } from './docker-runtime';
+import { injectedImage } from './provided';
 
 const LLM_KEY = 'sk-runtime-docker-e2e-llm-key-0123456789';
-
-function sandboxImage(): string {
-  const result = inject('handoffSandboxImage');
-  if (!result.ok) throw new Error(result.message);
-  return result.image;
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -26,7 +21,7 @@ afterEach(async () => {
 });
 
 async function runtime(env: Record<string, string> = {}): Promise<DockerRuntime> {
-  const started = await startDockerRuntime({ image: sandboxImage(), env });
+  const started = await startDockerRuntime({ image: injectedImage(), env });
   cleanups.push(() => started.close());
   return started;
 }
@@ -177,7 +172,7 @@ describe('runtime-api with the docker provider', () => {
     await waitForPool(rt, 1);
     const claimed = await rt.start({ labels: { owner: 'grace' } });
     await waitForPool(rt, 1);
-    const cold = await rt.start({ image: sandboxImage(), labels: { owner: 'alan' } });
+    const cold = await rt.start({ image: injectedImage(), labels: { owner: 'alan' } });
     await runCommand(claimed, 'echo survived > /workspace/proof.txt');
     const paused = SandboxInfoSchema.parse(await (await rt.call('POST', '/pause', { id: cold.id })).json());
     const before = await containersOf(rt);
@@ -227,7 +222,12 @@ describe('runtime-api with the docker provider', () => {
     await dockerOk(['exec', `handoff-${info.id}-tools`, 'pkill', '-KILL', '-f', 'action-server/main.js']);
     const restarts = async (role: string) =>
       Number(await dockerOk(['inspect', '--format', '{{.RestartCount}}', `handoff-${info.id}-${role}`]));
-    await vi.waitFor(async () => { expect(await restarts('tools')).toBe(1); }, { timeout: 60_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        expect(await restarts('tools')).toBe(1);
+      },
+      { timeout: 60_000, interval: 100 },
+    );
     let current = info;
     await vi.waitFor(
       async () => {

@@ -5,7 +5,7 @@
  * Every test here stops and starts the second engine, so they all live in this one file and run
  * one after the other; the second engine is left running whatever happens.
  */
-import { afterAll, afterEach, describe, expect, inject, onTestFailed, test, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, onTestFailed, test, vi } from 'vitest';
 import {
   ErrorBodySchema,
   SandboxInfoSchema,
@@ -19,6 +19,7 @@ import { runThenFinish } from '../scripts';
 import { dockerOk } from './docker-cli';
 import { MAIN_ENGINE_HOST, startDockerRuntime, startSandboxLlm, type DockerRuntime } from './docker-runtime';
 import { secondEngine } from './engines';
+import { injectedImage, injectedSecondEngine } from './provided';
 
 const LLM_KEY = 'sk-runtime-engines-e2e-llm-key-0123456789';
 /** Engine outages and recoveries are seen within seconds; this bounds the waits, it asserts no timing. */
@@ -28,11 +29,7 @@ const engine = secondEngine();
 
 /** The injected image and second engine; fails the test with the setup's reason when missing. */
 function provided(): { image: string; second: string } {
-  const image = inject('handoffSandboxImage');
-  if (!image.ok) throw new Error(image.message);
-  const second = inject('handoffSecondEngine');
-  if (!second.ok) throw new Error(second.message);
-  return { image: image.image, second: second.host };
+  return { image: injectedImage(), second: injectedSecondEngine() };
 }
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -11,11 +11,12 @@ import {
   type SandboxInfo,
   type SandboxResources,
 } from '@handoff/protocol';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runConversation, startSandbox } from '../clients';
 import { runThenFinish } from '../scripts';
 import { docker, dockerOk } from './docker-cli';
 import { startDockerRuntime, startSandboxLlm, type DockerRuntime } from './docker-runtime';
+import { injectedImage } from './provided';
 
 const LLM_KEY = 'sk-hardening-e2e-llm-key-0123456789';
 const MIB = 1024 * 1024;
@@ -111,10 +112,8 @@ const start = (request: { network?: 'none'; resources?: SandboxResources } = {})
   startSandbox(runtime.url, runtime.apiKey, request);
 
 beforeAll(async () => {
-  const image = inject('handoffSandboxImage');
-  if (!image.ok) throw new Error(image.message);
   runtime = await startDockerRuntime({
-    image: image.image,
+    image: injectedImage(),
     env: {
       HANDOFF_SANDBOX_CPUS: String(DEFAULTS.cpus),
       HANDOFF_SANDBOX_MEMORY_MB: String(DEFAULTS.memoryMb),

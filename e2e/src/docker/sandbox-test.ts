@@ -1,4 +1,4 @@
-import { inject, test } from 'vitest';
+import { test } from 'vitest';
 import {
   startScriptedLlmServer,
   type ScriptedLlmServer,
@@ -6,6 +6,7 @@ import {
 } from '../../../agent-server/src/testing/scripted-llm-server';
 import { startBridgeRelay } from './bridge-relay';
 import { startSandboxContainer, type SandboxContainer } from './sandbox-container';
+import { injectedImage } from './provided';
 
 /** The scripted LLM server, with the base URL a container reaches it by. */
 export interface ContainerLlm {
@@ -27,9 +28,7 @@ interface SandboxFixtures {
 export const sandboxTest = test.extend<SandboxFixtures>({
   // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
   image: async ({}, use) => {
-    const result = inject('handoffSandboxImage');
-    if (!result.ok) throw new Error(result.message);
-    await use(result.image);
+    await use(injectedImage());
   },
   sandbox: async ({ image }, use) => {
     const container = await startSandboxContainer(image);

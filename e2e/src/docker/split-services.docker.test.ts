@@ -14,12 +14,13 @@ import {
   SetEnvironmentResponseSchema,
 } from '@handoff/protocol';
 import type { Event } from '@handoff/protocol';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedLlmServer } from '../../../agent-server/src/testing/scripted-llm-server';
 import { runConversation } from '../clients';
 import { runThenFinish } from '../scripts';
 import { startBridgeRelay } from './bridge-relay';
 import { docker, dockerOk, TEST_LABEL } from './docker-cli';
+import { injectedImage } from './provided';
 
 const HARDENED = [
   '--cap-drop',
@@ -184,9 +185,7 @@ function agentRequest(method: string, route: string, body?: unknown): Promise<Re
 }
 
 beforeAll(async () => {
-  const built = inject('handoffSandboxImage');
-  if (!built.ok) throw new Error(built.message);
-  image = built.image;
+  image = injectedImage();
   sandbox = await startSplitSandbox(image);
 }, 120_000);
 
