@@ -46,9 +46,7 @@ export class DockerLifecycle {
 
   /** One pass: heal what Docker restarted, refresh activity, pause the idle, reap the abandoned. */
   async tick(): Promise<void> {
-    // Docker's restart policy may have brought a broken sandbox back while no event reached us
-    // (an engine restoring its containers around our reconnection).
-    await Promise.all(this.claimed('error').map((sandbox) => this.options.refresh(sandbox)));
+    await this.healBroken();
     const now = Date.now();
     const running = this.claimed('running');
     await Promise.all(running.map((sandbox) => this.refreshActivity(sandbox)));
@@ -64,6 +62,14 @@ export class DockerLifecycle {
           this.options.remove(sandbox, `inactive for ${Math.round(inactiveMs / 1000)} s`),
         );
     }
+  }
+
+  /**
+   * Reads broken sandboxes back from Docker: its restart policy may have brought one back while no
+   * event reached us (an engine restoring its containers around our reconnection).
+   */
+  async healBroken(): Promise<void> {
+    await Promise.all(this.claimed('error').map((sandbox) => this.options.refresh(sandbox)));
   }
 
   /**

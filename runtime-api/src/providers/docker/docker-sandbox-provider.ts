@@ -83,8 +83,9 @@ export class DockerSandboxProvider implements SandboxProvider {
   async init(): Promise<void> {
     for (const engine of this.engines) {
       engine.on('up', () => {
+        // The engine may still be restarting containers: look at the broken ones again shortly.
         void this.resync(engine).then(() => {
-          this.recheckLater(engine);
+          setTimeout(() => void this.lifecycle.healBroken(), 2000).unref();
         });
       });
       engine.on('down', () => {
@@ -396,18 +397,6 @@ export class DockerSandboxProvider implements SandboxProvider {
       stopping: undefined,
       pausing: false,
     });
-  }
-
-  /**
-   * An engine that just came back may still be restarting containers (restart policy): read the
-   * sandboxes that are not running yet again a little later, in case their events were missed.
-   */
-  private recheckLater(engine: Engine): void {
-    const timer = setTimeout(() => {
-      for (const sandbox of this.sandboxes.values())
-        if (sandbox.engine === engine && sandbox.info.status === 'error') void refreshState(sandbox);
-    }, 2000);
-    timer.unref();
   }
 
   private markUnavailable(engine: Engine): void {
