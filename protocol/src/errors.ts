@@ -52,6 +52,18 @@ export const ErrorCodeSchema = z.enum([
   'not_configured',
   /** Something unexpected broke on the server; the details are in its log. */
   'internal_error',
+  /** A git command in the workspace failed; the message carries git's own reason. */
+  'git_failed',
+  /** The git remote refused the credentials, or they may not do this (HTTP 401/403 from the remote). */
+  'git_permission_denied',
+  /** The git remote has no such repository (or the credentials cannot see it). */
+  'git_remote_not_found',
+  /** The branch already exists on the remote; nothing was overwritten. */
+  'branch_exists',
+  /** There are no changes to commit. */
+  'nothing_to_commit',
+  /** The workspace is not in the state the request needs (e.g. clone into a non-empty folder, push without a clone). */
+  'workspace_conflict',
 ]);
 /** An error code. */
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
@@ -97,4 +109,10 @@ export const HTTP_STATUS_BY_ERROR_CODE = {
   connection_failed: 502,
   not_configured: 400,
   internal_error: 500,
+  git_failed: 502,
+  git_permission_denied: 403,
+  git_remote_not_found: 404,
+  branch_exists: 409,
+  nothing_to_commit: 409,
+  workspace_conflict: 409,
 } as const satisfies Record<ErrorCode, number>;

@@ -202,3 +202,29 @@ export { invalidRequestBody, errorBody, constantTimeEqual } from './http-helpers
 export type { ValidationFailure } from './http-helpers';
 export { ReadyLineSchema, SandboxEnv } from './channels/service-process';
 export type { ReadyLine } from './channels/service-process';
+export {
+  GitAuthSchema,
+  DEFAULT_GIT_USERNAME,
+  GitRemoteUrlSchema,
+  GitBranchNameSchema,
+  GitCloneRequestSchema,
+  GitCloneResponseSchema,
+  GitFileStatusSchema,
+  GitChangedFileSchema,
+  MAX_GIT_PATCH_BYTES,
+  GitChangesResponseSchema,
+  GitIdentitySchema,
+  GitPushRequestSchema,
+  GitPushResponseSchema,
+} from './channels/git-http';
+export type {
+  GitAuth,
+  GitCloneRequest,
+  GitCloneResponse,
+  GitFileStatus,
+  GitChangedFile,
+  GitChangesResponse,
+  GitIdentity,
+  GitPushRequest,
+  GitPushResponse,
+} from './channels/git-http';
