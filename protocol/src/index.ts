@@ -216,6 +216,8 @@ export {
   GitIdentitySchema,
   GitPushRequestSchema,
   GitPushResponseSchema,
+  GitCommitRequestSchema,
+  GitCommitResponseSchema,
 } from './channels/git-http';
 export type {
   GitAuth,
@@ -227,4 +229,6 @@ export type {
   GitIdentity,
   GitPushRequest,
   GitPushResponse,
+  GitCommitRequest,
+  GitCommitResponse,
 } from './channels/git-http';

@@ -171,3 +171,41 @@ export const GitPushResponseSchema = z
   .strict();
 /** A push response. */
 export type GitPushResponse = z.infer<typeof GitPushResponseSchema>;
+
+/**
+ * `POST /git/commit` of the action server (the agent server calls it for a push): commits every
+ * change in the workspace (as with `git add -A`) onto branch `branch` at the current commit, with
+ * the workspace's hooks and command-running settings off, and writes a git bundle of the branch
+ * for the agent server to push from. No credentials are involved: the push happens outside the
+ * workspace, so nothing the agent left in `.git` (hooks, config, remotes) ever sees the token.
+ */
+export const GitCommitRequestSchema = z
+  .object({
+    /** The branch to commit onto (created or moved to the current commit). */
+    branch: GitBranchNameSchema,
+    /** The commit message. */
+    message: z.string().min(1).max(20_000),
+    /** Author and committer. */
+    author: GitIdentitySchema,
+  })
+  .strict();
+/** A commit request. */
+export type GitCommitRequest = z.infer<typeof GitCommitRequestSchema>;
+
+/** `POST /git/commit` result. */
+export const GitCommitResponseSchema = z
+  .object({
+    /** The branch. */
+    branch: z.string(),
+    /** Its commit now (a new one, or the agent's own last commit when nothing was left to commit). */
+    commit: z.string(),
+    /** The clone's base commit. */
+    baseCommit: z.string(),
+    /** The files that differ from the base commit. */
+    files: z.array(GitChangedFileSchema),
+    /** Absolute path of a `git bundle` holding `refs/heads/<branch>` (inside the workspace's `.git`). */
+    bundlePath: z.string(),
+  })
+  .strict();
+/** A commit response. */
+export type GitCommitResponse = z.infer<typeof GitCommitResponseSchema>;
