@@ -41,7 +41,9 @@ describe('GitHubClient against the GitHub stand-in', () => {
   });
 
   it("names the token's user and describes a repository with its push permission", async () => {
-    expect(await client(WRITER).me()).toEqual({ login: 'alice' });
+    const me = await client(WRITER).me();
+    expect(me.login).toBe('alice');
+    expect(me.id).toBeGreaterThan(0);
     expect(await client(WRITER).repo('acme', 'widgets')).toEqual({
       owner: 'acme',
       repo: 'widgets',

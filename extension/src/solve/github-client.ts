@@ -45,6 +45,14 @@ export interface GitHubClientOptions {
   };
 }
 
+/** The token's user. */
+export interface GitHubUser {
+  login: string;
+  id: number;
+  /** The profile name, when set. */
+  name: string | undefined;
+}
+
 export interface GitHubRepository {
   owner: string;
   repo: string;
@@ -120,10 +128,10 @@ export class GitHubClient {
   }
 
   /** The token's user. */
-  async me(): Promise<{ login: string }> {
+  async me(): Promise<GitHubUser> {
     const attempt = { target: 'your account', needs: 'read your account', doing: 'look up your account' };
     const { data } = await this.call(attempt, () => this.octokit.rest.users.getAuthenticated());
-    return { login: data.login };
+    return { login: data.login, id: data.id, name: data.name ?? undefined };
   }
 
   async repo(owner: string, repo: string): Promise<GitHubRepository> {

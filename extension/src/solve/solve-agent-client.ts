@@ -1,0 +1,116 @@
+/**
+ * @module The agent server's routes the solve flow uses beyond the chat's: git in the sandbox
+ * (`/api/git/*`) and reading the workspace's AGENTS.md. Tokens travel in JSON bodies over the
+ * sandbox's keyed connection, never in a URL.
+ */
+import {
+  ConversationInfoSchema,
+  GitChangesResponseSchema,
+  GitCloneResponseSchema,
+  GitPushResponseSchema,
+  SESSION_API_KEY_HEADER,
+} from '@handoff/protocol';
+import type {
+  ConversationId,
+  ConversationInfo,
+  GitChangesResponse,
+  GitCloneRequest,
+  GitCloneResponse,
+  GitPushRequest,
+  GitPushResponse,
+} from '@handoff/protocol';
+import { HttpAgentClient } from '../agent/agent-http-client';
+import type { AgentHttpClient } from '../agent/agent-http-client';
+import { errorFromResponse } from '../agent/errors';
+import { joinUrl, requestJson } from '../agent/json-http';
+import type { HttpClientOptions } from '../agent/json-http';
+
+/** What the solve flow asks of the agent server in its sandbox. */
+export interface SolveAgentClient extends AgentHttpClient {
+  clone(request: GitCloneRequest): Promise<GitCloneResponse>;
+  changes(): Promise<GitChangesResponse>;
+  push(request: GitPushRequest): Promise<GitPushResponse>;
+  conversation(conversationId: ConversationId): Promise<ConversationInfo>;
+  /** A workspace file's text; undefined when it does not exist. */
+  readFile(path: string): Promise<string | undefined>;
+}
+
+/** Options of {@link HttpSolveAgentClient}. */
+export interface HttpSolveAgentClientOptions extends HttpClientOptions {
+  sessionApiKey: string;
+}
+
+/** Clone and push can take minutes on a big repository. */
+const GIT_TIMEOUT_MS = 15 * 60_000;
+
+/** {@link SolveAgentClient} over HTTP. */
+export class HttpSolveAgentClient extends HttpAgentClient implements SolveAgentClient {
+  constructor(private readonly http: HttpSolveAgentClientOptions) {
+    super(http);
+  }
+
+  async clone(request: GitCloneRequest): Promise<GitCloneResponse> {
+    return requestJson(
+      { ...this.http, timeoutMs: GIT_TIMEOUT_MS },
+      { method: 'POST', path: '/api/git/clone', headers: this.keyHeader(), body: request, what: 'Cloning the repository' },
+      GitCloneResponseSchema,
+    );
+  }
+
+  async changes(): Promise<GitChangesResponse> {
+    return requestJson(
+      { ...this.http, timeoutMs: GIT_TIMEOUT_MS },
+      { method: 'GET', path: '/api/git/changes', headers: this.keyHeader(), what: "Reading the agent's changes" },
+      GitChangesResponseSchema,
+    );
+  }
+
+  async push(request: GitPushRequest): Promise<GitPushResponse> {
+    return requestJson(
+      { ...this.http, timeoutMs: GIT_TIMEOUT_MS },
+      { method: 'POST', path: '/api/git/push', headers: this.keyHeader(), body: request, what: 'Pushing the branch' },
+      GitPushResponseSchema,
+    );
+  }
+
+  async conversation(conversationId: ConversationId): Promise<ConversationInfo> {
+    return requestJson(
+      this.http,
+      {
+        method: 'GET',
+        path: `/api/conversations/${encodeURIComponent(conversationId)}`,
+        headers: this.keyHeader(),
+        what: 'Reading the conversation',
+      },
+      ConversationInfoSchema,
+    );
+  }
+
+  async readFile(path: string): Promise<string | undefined> {
+    const url = joinUrl(this.http.baseUrl, `/api/workspace/file?path=${encodeURIComponent(path)}`);
+    const doFetch = this.http.fetch ?? fetch;
+    const response = await doFetch(url, {
+      method: 'GET',
+      headers: this.keyHeader(),
+      signal: AbortSignal.timeout(this.http.timeoutMs ?? 30_000),
+    });
+    if (response.status === 404) return undefined;
+    if (!response.ok) {
+      const text = await response.text();
+      throw errorFromResponse(response.status, parseJson(text), `Reading ${path} from the sandbox`);
+    }
+    return response.text();
+  }
+
+  private keyHeader(): Record<string, string> {
+    return { [SESSION_API_KEY_HEADER]: this.http.sessionApiKey };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
