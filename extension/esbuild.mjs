@@ -29,8 +29,7 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  const context = await esbuild.context({
-    entryPoints: ['src/extension.ts'],
+  const shared = {
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -38,18 +37,29 @@ async function main() {
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
-    outfile: 'dist/extension.cjs',
     // ws requires these optional native add-ons inside try/catch; leave them out of the bundle.
     external: ['vscode', 'bufferutil', 'utf-8-validate'],
     logLevel: 'silent',
     plugins: [problemMatcherPlugin],
+  };
+  // The `handoff` CLI (`handoff solve owner/repo#123`): the same solve flow, no VS Code.
+  const cli = await esbuild.context({
+    ...shared,
+    entryPoints: ['src/cli/handoff.ts'],
+    outfile: 'dist/cli.cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  });
+  const context = await esbuild.context({
+    ...shared,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.cjs',
   });
   if (watch) {
-    await context.watch();
+    await Promise.all([context.watch(), cli.watch()]);
   } else {
-    const result = await context.rebuild();
-    await context.dispose();
-    if (result.errors.length > 0) process.exitCode = 1;
+    const results = await Promise.all([context.rebuild(), cli.rebuild()]);
+    await Promise.all([context.dispose(), cli.dispose()]);
+    if (results.some((result) => result.errors.length > 0)) process.exitCode = 1;
   }
 }
 

@@ -1,0 +1,4 @@
+/** The `handoff` executable (bundled to dist/cli.cjs). */
+import { main } from './cli';
+
+main();
