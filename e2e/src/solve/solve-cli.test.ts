@@ -1,0 +1,230 @@
+/**
+ * `handoff solve` end to end: the real CLI bundle, runtime-api (process provider), the real action
+ * and agent servers, real git over smart HTTP with token auth, the GitHub REST stand-in and a
+ * scripted model. From an issue to a draft pull request, and every way it can fail without
+ * losing the agent's work.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScriptedLlmServer } from '../../../agent-server/src/testing/scripted-llm-server';
+import { runGit } from '../../../extension/src/testing/git-http-server';
+import {
+  TOKENS,
+  fixingScript,
+  readBranchFile,
+  runSolveCli,
+  runningSandboxes,
+  scriptedModel,
+  startSolveWorld,
+  type SolveWorld,
+} from './solve-harness';
+
+const BRANCH = 'handoff/issue-1-sum-ignores-the-last-number-in-the-array';
+
+/** Every file under `dir`, as text (none when it is gone). */
+function everyFile(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? everyFile(full) : [readFileSync(full, 'latin1')];
+  });
+}
+
+describe('handoff solve', () => {
+  let world: SolveWorld;
+  const models: ScriptedLlmServer[] = [];
+  const model = async (turns: Parameters<typeof scriptedModel>[0]) => {
+    const llm = await scriptedModel(turns);
+    models.push(llm);
+    return llm;
+  };
+
+  beforeAll(async () => {
+    world = await startSolveWorld();
+  });
+
+  afterAll(async () => {
+    await Promise.all(models.map((llm) => llm.close()));
+    await world.close();
+  });
+
+  it('fixes the issue and opens a draft pull request that links it, with the token nowhere', async () => {
+    const llm = await model(fixingScript(world.fixture));
+    const run = await runSolveCli({ world, llm, args: ['solve', 'acme/sum-lib#1'] });
+
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const result = run.result!;
+    expect(result).toMatchObject({ status: 'opened', branch: BRANCH, pullRequest: { number: 2, draft: true } });
+    expect(result['files']).toEqual([{ path: 'src/sum.js', status: 'modified' }]);
+    const steps = run.lines.filter((l) => l['type'] === 'progress').map((l) => l['step']);
+    expect([...new Set(steps)]).toEqual(['github', 'sandbox', 'clone', 'agent', 'push', 'pull_request']);
+
+    // The branch holds the fix, committed as the token's user.
+    const pushed = await readBranchFile(world, BRANCH, 'src/sum.js');
+    expect(pushed.content).toContain(world.fixture.fix.newStr);
+    expect(pushed.author).toMatch(/^alice <\d+\+alice@users\.noreply\.github\.com>$/);
+    expect((await world.git.refs('acme', 'sum-lib'))['refs/heads/main']).toBe(world.fixture.headSha);
+
+    // The draft pull request and the issue comment.
+    const [pull] = world.github.pulls('acme/sum-lib');
+    expect(pull).toMatchObject({ draft: true, head: BRANCH, base: 'main', user: 'alice' });
+    expect(pull!.title).toBe('Fix #1: sum() ignores the last number in the array');
+    expect(pull!.body).toContain('Fixes #1');
+    expect(pull!.body).toContain('stopped one element early');
+    expect(pull!.body).toContain('- `src/sum.js`');
+    expect(pull!.body).toMatch(/- `node --test`: exit 0/);
+    expect(pull!.body).toMatch(/\$\d+\.\d\d of model usage/);
+    const comments = world.github.comments('acme/sum-lib', 1);
+    expect(comments.at(-1)).toMatchObject({ user: 'alice' });
+    expect(comments.at(-1)!.body).toContain(String(result['pullRequest'] && (result['pullRequest'] as { htmlUrl: string }).htmlUrl));
+
+    // The task the model got: the issue as untrusted content, its comment, AGENTS.md.
+    const prompt = JSON.stringify(llm.requests[0]!.body);
+    expect(prompt).toContain('sum() ignores the last number in the array');
+    expect(prompt).toContain('sum([5, 5]) is 5');
+    expect(prompt).toContain('AGENTS.md');
+    // The agent saw a clean remote URL (git remote -v and .git/config) ...
+    const seen = JSON.stringify(llm.requests.map((r) => r.body));
+    expect(seen).toContain(`origin\\t${world.fixture.cloneUrl} (fetch)`);
+    // ... and the token appears in no prompt, output, log, pushed object or leftover file.
+    const pushedRepo = everyFile(world.git.repoPath('acme', 'sum-lib')).join('\n');
+    const leftovers = everyFile(world.stack.sandboxRoot).join('\n');
+    for (const place of [seen, run.stdout, run.stderr, world.stack.runtime.stderr(), pushedRepo, leftovers, pull!.body ?? ''])
+      expect(place).not.toContain(TOKENS.alice);
+    // Git sent the token only as a credential, never in a URL.
+    expect(world.git.requests.filter((r) => r.service !== undefined).every((r) => r.username === 'x-access-token')).toBe(true);
+    expect(await runningSandboxes(world)).toEqual([]);
+  });
+
+  it('says what is wrong with an issue that is not a GitHub one, or does not exist', async () => {
+    const llm = await model([]);
+    const notGitHub = await runSolveCli({ world, llm, args: ['solve', 'https://gitlab.com/acme/sum-lib/-/issues/1'] });
+    expect(notGitHub.exitCode).toBe(2);
+    expect(notGitHub.stderr).toMatch(/not a GitHub repository: .*Use owner\/repo#123/);
+
+    const noIssue = await runSolveCli({ world, llm, args: ['solve', 'acme/sum-lib#999'] });
+    expect(noIssue.exitCode).toBe(1);
+    expect(noIssue.result).toMatchObject({ status: 'failed', kind: 'not_found', step: 'github' });
+    expect(noIssue.result!['message']).toMatch(/acme\/sum-lib#999 was not found/);
+
+    const noRepo = await runSolveCli({ world, llm, args: ['solve', 'acme/nope#1'] });
+    expect(noRepo.exitCode).toBe(1);
+    expect(noRepo.result).toMatchObject({ kind: 'not_found' });
+
+    const noToken = await runSolveCli({ world, llm, args: ['solve', 'acme/sum-lib#1'], token: '' });
+    expect(noToken.exitCode).toBe(2);
+    expect(noToken.stderr).toMatch(/No GitHub token: set GITHUB_TOKEN/);
+    // None of them got as far as a sandbox or the model.
+    expect(llm.requests).toHaveLength(0);
+    expect(await runningSandboxes(world)).toEqual([]);
+  });
+
+  it('refuses early when the account cannot push, before any model money is spent', async () => {
+    const llm = await model(fixingScript(world.fixture));
+    const run = await runSolveCli({ world, llm, args: ['solve', 'acme/sum-lib#1'], token: TOKENS.carol });
+    expect(run.exitCode).toBe(1);
+    expect(run.result).toMatchObject({ kind: 'forbidden', step: 'github' });
+    expect(run.result!['message']).toMatch(/carol\) cannot push to acme\/sum-lib.*Ask for write access/);
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it('keeps the work as a patch when GitHub refuses the push (403)', async () => {
+    const before = world.github.pulls('acme/sum-lib').length;
+    const llm = await model(fixingScript(world.fixture));
+    const run = await runSolveCli({ world, llm, args: ['solve', 'acme/sum-lib#1'], token: TOKENS.bob });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.result).toMatchObject({ status: 'failed', kind: 'forbidden', step: 'push' });
+    expect(run.result!['message']).toMatch(/GitHub refused the push to acme\/sum-lib/);
+    expect(run.result!['message']).toMatch(/changes \(1 file\(s\)\) are kept/);
+    expect(world.github.pulls('acme/sum-lib')).toHaveLength(before);
+    // The patch applies to the base commit and carries the fix.
+    const patchFile = String(run.result!['patchFile']);
+    expect(patchFile).toBe(path.join(world.workDir, 'handoff-acme-sum-lib-issue-1.patch'));
+    const check = await checkPatchApplies(world, patchFile);
+    expect(check).toContain(world.fixture.fix.newStr);
+    for (const place of [run.stdout, run.stderr, readFileSync(patchFile, 'utf8')]) expect(place).not.toContain(TOKENS.bob);
+    expect(await runningSandboxes(world)).toEqual([]);
+  });
+
+  it('pushes to the next free branch name when the branch already exists, overwriting nothing', async () => {
+    const taken = await world.git.refs('acme', 'sum-lib');
+    const existing = taken[`refs/heads/${BRANCH}`];
+    expect(existing).toBeDefined(); // from the first test
+    const llm = await model(fixingScript(world.fixture));
+    const run = await runSolveCli({ world, llm, args: ['solve', 'acme/sum-lib#1'] });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.result).toMatchObject({ status: 'opened', branch: `${BRANCH}-2` });
+    expect(run.result!['notices']).toEqual([
+      `Branch ${BRANCH} already exists on GitHub, so the changes were pushed to ${BRANCH}-2.`,
+    ]);
+    const after = await world.git.refs('acme', 'sum-lib');
+    expect(after[`refs/heads/${BRANCH}`]).toBe(existing);
+    expect(world.github.pulls('acme/sum-lib').at(-1)).toMatchObject({ head: `${BRANCH}-2`, draft: true });
+  });
+
+  it('opens no pull request when the agent changes nothing, and says what it said', async () => {
+    const llm = await model([
+      { toolCalls: [{ name: 'finish', arguments: { message: 'I could not reproduce the bug.' } }] },
+    ]);
+    const run = await runSolveCli({ world, llm, args: ['solve', 'acme/sum-lib#1'] });
+    expect(run.exitCode).toBe(1);
+    expect(run.result).toMatchObject({ kind: 'no_changes', step: 'agent' });
+    expect(run.result!['message']).toMatch(/without changing any file.*I could not reproduce the bug/);
+    expect(run.result!['patchFile']).toBeUndefined();
+  });
+
+  it('cancels on Ctrl-C while the agent works: no pull request, the work saved, the sandbox stopped', async () => {
+    const before = world.github.pulls('acme/sum-lib').length;
+    const script = fixingScript(world.fixture);
+    // The model "thinks" for a long time after the edit; Ctrl-C arrives meanwhile.
+    script[2] = { ...script[2]!, delayMs: 60_000 };
+    const llm = await model(script);
+    const run = await runSolveCli({
+      world,
+      llm,
+      args: ['solve', 'acme/sum-lib#1', '--patch-dir', 'saved'],
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          if (llm.requests.length >= 3) {
+            clearInterval(timer);
+            child.kill('SIGINT');
+          }
+        }, 50);
+        child.once('close', () => { clearInterval(timer); });
+      },
+    });
+    expect(run.exitCode).toBe(130);
+    expect(run.result).toMatchObject({ status: 'failed', kind: 'cancelled' });
+    expect(run.result!['patchFile']).toBe(path.join(world.workDir, 'saved', 'handoff-acme-sum-lib-issue-1.patch'));
+    expect(world.github.pulls('acme/sum-lib')).toHaveLength(before);
+    expect(await runningSandboxes(world)).toEqual([]);
+  });
+});
+
+/** Applies the patch to a fresh clone of the base commit; returns the patched file. */
+async function checkPatchApplies(world: SolveWorld, patchFile: string): Promise<string> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'handoff-solve-apply-'));
+  try {
+    const auth = `Authorization: Basic ${Buffer.from(`x-access-token:${TOKENS.alice}`).toString('base64')}`;
+    const clone = await runGit(['-c', `http.extraHeader=${auth}`, 'clone', '--quiet', world.fixture.cloneUrl, dir]);
+    expect(clone.exitCode).toBe(0);
+    await runGit(['checkout', '--quiet', world.fixture.headSha], { cwd: dir });
+    const apply = await runGit(['apply', patchFile], { cwd: dir });
+    expect(apply.stderr).toBe('');
+    expect(apply.exitCode).toBe(0);
+    return readFileSync(path.join(dir, world.fixture.fix.path), 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
