@@ -85,6 +85,7 @@ function resultJson(outcome: SolveOutcome, patchFile: string | undefined): Recor
     issue: outcome.target,
     agentSteps: outcome.agentSteps,
     costUsd: outcome.costUsd,
+    modelMs: outcome.modelMs,
     timingsMs: outcome.timings,
     notices: outcome.notices,
     ...(outcome.sandbox === undefined ? {} : { sandboxId: outcome.sandbox.id, sandboxKept: outcome.sandboxKept }),

@@ -83,6 +83,7 @@ describe('watchAgent', () => {
     expect(work).toEqual({
       steps: 2,
       costUsd: 0.42,
+      modelMs: 900,
       commands: [{ command: 'npm test', exitCode: 1 }],
       summary: 'Fixed the loop.',
     });

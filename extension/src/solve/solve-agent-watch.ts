@@ -26,6 +26,8 @@ export interface RanCommand {
 export interface AgentWork {
   steps: number;
   costUsd: number;
+  /** Time spent waiting for the model, in milliseconds (retries included). */
+  modelMs: number;
   commands: RanCommand[];
   /** The finish message, when it finished. */
   summary: string | undefined;
@@ -51,7 +53,7 @@ export interface WatchAgentOptions {
 
 /** Follows the conversation to its end; `work` is filled in as events arrive. */
 export function watchAgent(options: WatchAgentOptions): { work: AgentWork; done: Promise<AgentEnd> } {
-  const work: AgentWork = { steps: 0, costUsd: 0, commands: [], summary: undefined };
+  const work: AgentWork = { steps: 0, costUsd: 0, modelMs: 0, commands: [], summary: undefined };
   const done = new Promise<AgentEnd>((resolve) => {
     new AgentWatcher(options, work, resolve).start();
   });
@@ -101,6 +103,7 @@ class AgentWatcher {
         return;
       case 'llm_usage':
         this.work.costUsd = event.total.costUsd;
+        this.work.modelMs = event.total.latencyMs;
         this.options.onProgress(this.work);
         return;
       case 'error':

@@ -54,7 +54,7 @@ export class SolveRun {
   private conversationId: ConversationId | undefined;
   private cloned = false;
   private pushedBranch: string | undefined;
-  private work: AgentWork = { steps: 0, costUsd: 0, commands: [], summary: undefined };
+  private work: AgentWork = { steps: 0, costUsd: 0, modelMs: 0, commands: [], summary: undefined };
   private readonly now: () => number;
 
   constructor(
@@ -314,6 +314,7 @@ export class SolveRun {
       target: this.request.target,
       agentSteps: this.work.steps,
       costUsd: this.work.costUsd,
+      modelMs: this.work.modelMs,
       timings: this.timings,
       ...(this.sandbox === undefined ? {} : { sandbox: this.sandbox }),
       ...(this.conversationId === undefined ? {} : { conversationId: this.conversationId }),

@@ -85,6 +85,8 @@ interface SolveOutcomeBase {
   agentSteps: number;
   /** Model cost in dollars. */
   costUsd: number;
+  /** Time spent waiting for the model, in milliseconds (part of the `agent` step). */
+  modelMs: number;
   timings: SolveTimings;
   sandbox?: SandboxInfo;
   conversationId?: ConversationId;
