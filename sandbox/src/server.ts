@@ -1,6 +1,8 @@
 import {
   ExecuteActionRequestSchema,
   FilePathQuerySchema,
+  GitCloneRequestSchema,
+  GitCommitRequestSchema,
   InterruptRequestSchema,
   SetEnvironmentRequestSchema,
   SESSION_API_KEY_HEADER,
@@ -22,6 +24,7 @@ import { ChangeTracker } from './changes/change-tracker';
 import { SandboxError } from './errors';
 import { downloadTar, tarResponse } from './files/download';
 import { listDirectory } from './files/list-directory';
+import { SandboxGit } from './git/sandbox-git';
 import { uploadTar } from './files/upload';
 import type { UploadOptions } from './files/upload';
 import { DEFAULT_UPLOAD_LIMITS } from './files/upload-policy';
@@ -75,6 +78,7 @@ export function createApp(options: CreateAppOptions): Hono {
   void changes.start();
   const limits = options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS;
   const upload = { workspace: ctx.workspace, limits, owner: ctx.commandUser, changes, logger };
+  const git = new SandboxGit({ workspace, env, commandUser, changes, logger });
   const app = new Hono();
   // Registered before the auth middleware and answering without next(), so it needs no key.
   app.get('/alive', (c) => c.json(ALIVE));
@@ -99,6 +103,13 @@ export function createApp(options: CreateAppOptions): Hono {
   app.get('/files/download', async (c) => tarResponse(await downloadTar(ctx.workspace, readPath(c), logger)));
   app.get('/files/list', async (c) => c.json(await listDirectory(ctx.workspace, readPath(c))));
   app.post('/changes/scan', async (c) => c.json({ changes: await changes.scan() }));
+  app.post('/git/clone', limitBody, async (c) =>
+    c.json(await git.clone(await readJson(c, GitCloneRequestSchema), c.req.raw.signal)),
+  );
+  app.get('/git/changes', async (c) => c.json(await git.changes(c.req.raw.signal)));
+  app.post('/git/commit', limitBody, async (c) =>
+    c.json(await git.commit(await readJson(c, GitCommitRequestSchema), c.req.raw.signal)),
+  );
   app.notFound((c) =>
     errorResponse(c, new SandboxError('route_not_found', `No route for ${c.req.method} ${c.req.path}.`)),
   );
