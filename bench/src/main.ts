@@ -12,6 +12,7 @@ import { benchDocker } from './docker-bench';
 import { benchExtension } from './extension-bench';
 import { benchMirrorLatency } from './mirror-bench';
 import { benchRuntime } from './runtime-bench';
+import { benchSolve } from './solve-bench';
 import { benchBashRtt, benchChangeScan, benchEditRtt, benchUpload } from './sandbox-bench';
 import { summarize, time, type Timing } from './stats';
 
@@ -139,8 +140,25 @@ async function benchMirror(results: Results): Promise<void> {
   );
 }
 
+/** `solve_overhead_s` (issue 7): issue → draft PR with the scripted model, minus model time; each step's share beside it. */
+async function benchSolveOverhead(results: Results): Promise<void> {
+  const solve = await benchSolve();
+  results['solve_overhead_s'] = { value: solve.overheadS, unit: 's', note: `median of ${String(solve.samples)} runs, warm pool` };
+  results['solve_wall_s'] = { value: solve.wallS, unit: 's' };
+  for (const [step, percent] of Object.entries(solve.shares))
+    results[`solve_share_${step}_pct`] = { value: percent, unit: '%' };
+  const shares = Object.entries(solve.shares)
+    .map(([step, percent]) => `${step} ${String(percent)}%`)
+    .join(', ');
+  console.log(`${'solve_overhead_s'.padEnd(32)} median ${String(solve.overheadS).padStart(8)} s    (n=${String(solve.samples)}; ${shares})`);
+}
+
 async function main(): Promise<void> {
   const results: Results = {};
+  if (process.argv.includes('--only=solve')) {
+    await benchSolveOverhead(results);
+    return;
+  }
   await benchSandboxStart(results);
   // The issue's start figures are the docker provider's; the process provider's get a `process_` prefix.
   const processRuntime: Results = {};
@@ -152,6 +170,7 @@ async function main(): Promise<void> {
   await benchSandbox(results);
   await benchAgentServer(results);
   await benchMirror(results);
+  await benchSolveOverhead(results);
   Object.assign(results, benchExtension());
   const outDir = path.join(REPO_ROOT, 'bench/out');
   mkdirSync(outDir, { recursive: true });
