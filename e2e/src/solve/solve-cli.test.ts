@@ -95,8 +95,7 @@ describe('handoff solve', () => {
     expect(seen).toContain(`origin\\t${world.fixture.cloneUrl} (fetch)`);
     // ... and the token appears in no prompt, output, log, pushed object or leftover file.
     const pushedRepo = everyFile(world.git.repoPath('acme', 'sum-lib')).join('\n');
-    const leftovers = everyFile(world.stack.sandboxRoot).join('\n');
-    for (const place of [seen, run.stdout, run.stderr, world.stack.runtime.stderr(), pushedRepo, leftovers, pull!.body ?? ''])
+    for (const place of [seen, run.stdout, run.stderr, world.runtime.log(), pushedRepo, pull!.body ?? ''])
       expect(place).not.toContain(TOKENS.alice);
     // Git sent the token only as a credential, never in a URL.
     expect(world.git.requests.filter((r) => r.service !== undefined).every((r) => r.username === 'x-access-token')).toBe(true);
@@ -217,7 +216,8 @@ async function checkPatchApplies(world: SolveWorld, patchFile: string): Promise<
   const dir = mkdtempSync(path.join(tmpdir(), 'handoff-solve-apply-'));
   try {
     const auth = `Authorization: Basic ${Buffer.from(`x-access-token:${TOKENS.alice}`).toString('base64')}`;
-    const clone = await runGit(['-c', `http.extraHeader=${auth}`, 'clone', '--quiet', world.fixture.cloneUrl, dir]);
+    const url = world.git.cloneUrl(world.fixture.owner, world.fixture.repo);
+    const clone = await runGit(['-c', `http.extraHeader=${auth}`, 'clone', '--quiet', url, dir]);
     expect(clone.exitCode).toBe(0);
     await runGit(['checkout', '--quiet', world.fixture.headSha], { cwd: dir });
     const apply = await runGit(['apply', patchFile], { cwd: dir });

@@ -66,28 +66,45 @@ export function fixingScript(fixture: FixtureRepo, extra: readonly ScriptedLlmTu
   ];
 }
 
+/** The runtime API the CLI is pointed at. */
+export interface RuntimeEndpoint {
+  url: string;
+  apiKey: string;
+  /** Everything it logged so far. */
+  log(): string;
+}
+
 /** The world one test file runs in. */
 export interface SolveWorld {
   git: GitHttpServer;
   github: GitHubStandIn;
   fixture: FixtureRepo;
-  stack: RuntimeStack;
+  runtime: RuntimeEndpoint;
   /** Where the CLI runs and saves patches. */
   workDir: string;
   close(): Promise<void>;
 }
 
-/** Starts the git server with the fixture, the GitHub stand-in and runtime-api. */
-export async function startSolveWorld(): Promise<SolveWorld> {
+/** Options of {@link startSolveWorld}. */
+export interface SolveWorldOptions {
+  /** A runtime-api of the caller's (Docker); runtime-api with the process provider when absent. */
+  runtime?: RuntimeEndpoint;
+  /** The git server's URL as sandboxes reach it (e.g. a relay on a container network); its loopback URL when absent. */
+  sandboxGitUrl?: (git: GitHttpServer) => Promise<{ url: string; close(): Promise<void> }>;
+}
+
+/** Starts the git server with the fixture, the GitHub stand-in and (unless given) runtime-api. */
+export async function startSolveWorld(options: SolveWorldOptions = {}): Promise<SolveWorld> {
   const gitRoot = mkdtempSync(path.join(tmpdir(), 'handoff-solve-git-'));
   const workDir = mkdtempSync(path.join(tmpdir(), 'handoff-solve-cli-'));
   const git = await GitHttpServer.start({
     root: gitRoot,
     tokens: { [TOKENS.alice]: { push: true }, [TOKENS.bob]: { push: false }, [TOKENS.carol]: { push: false } },
   });
+  const exposed = await options.sandboxGitUrl?.(git);
   const fixture = await createFixtureRepo(git);
   const github = await GitHubStandIn.start({
-    gitUrl: git.url,
+    gitUrl: exposed?.url ?? git.url,
     branchExists: async (owner, repo, ref) => `refs/heads/${ref}` in (await git.refs(owner, repo)),
   });
   github.addToken({ token: TOKENS.alice, login: 'alice', scopes: ['repo'] });
@@ -96,15 +113,21 @@ export async function startSolveWorld(): Promise<SolveWorld> {
   github.addRepo({ owner: fixture.owner, name: fixture.repo });
   github.addIssue(`${fixture.owner}/${fixture.repo}`, { title: fixture.issue.title, body: fixture.issue.body, user: 'dave', labels: ['bug'] });
   github.addComment(`${fixture.owner}/${fixture.repo}`, 1, { body: 'Also happens with two numbers: sum([5, 5]) is 5.', user: 'erin' });
-  const stack = await startRuntimeStack();
+  const stack: RuntimeStack | undefined = options.runtime === undefined ? await startRuntimeStack() : undefined;
+  const runtime: RuntimeEndpoint = options.runtime ?? {
+    url: stack!.runtime.url,
+    apiKey: stack!.apiKey,
+    log: () => stack!.runtime.stderr(),
+  };
   return {
     git,
     github,
     fixture,
-    stack,
+    runtime,
     workDir,
     close: async () => {
-      await stack.close();
+      await stack?.close();
+      await exposed?.close();
       await github.stop();
       await git.close();
       rmSync(gitRoot, { recursive: true, force: true });
@@ -149,7 +172,7 @@ export async function runSolveCli(options: CliRunOptions): Promise<CliRun> {
       '--llm-base-url',
       llm.url,
       '--runtime-api',
-      world.stack.runtime.url,
+      world.runtime.url,
       '--github-api-url',
       world.github.url,
     ],
@@ -159,7 +182,7 @@ export async function runSolveCli(options: CliRunOptions): Promise<CliRun> {
         PATH: process.env['PATH'] ?? '/usr/bin:/bin',
         HOME: world.workDir,
         GITHUB_TOKEN: options.token ?? TOKENS.alice,
-        HANDOFF_RUNTIME_API_KEY: world.stack.apiKey,
+        HANDOFF_RUNTIME_API_KEY: world.runtime.apiKey,
         HANDOFF_LLM_API_KEY: 'sk-solve-e2e-llm-key',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -185,8 +208,8 @@ export async function scriptedModel(turns: readonly ScriptedLlmTurn[]): Promise<
 
 /** The sandboxes runtime-api runs now. */
 export async function runningSandboxes(world: SolveWorld): Promise<SandboxInfo[]> {
-  const response = await fetch(`${world.stack.runtime.url}/list?limit=200`, {
-    headers: { [RUNTIME_API_KEY_HEADER]: world.stack.apiKey },
+  const response = await fetch(`${world.runtime.url}/list?limit=200`, {
+    headers: { [RUNTIME_API_KEY_HEADER]: world.runtime.apiKey },
   });
   return SandboxListSchema.parse(await response.json()).items;
 }
@@ -195,7 +218,7 @@ export async function runningSandboxes(world: SolveWorld): Promise<SandboxInfo[]
 export async function readBranchFile(world: SolveWorld, branch: string, file: string): Promise<{ content: string; author: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'handoff-solve-read-'));
   try {
-    const url = world.fixture.cloneUrl;
+    const url = world.git.cloneUrl(world.fixture.owner, world.fixture.repo);
     const auth = `Authorization: Basic ${Buffer.from(`x-access-token:${TOKENS.alice}`).toString('base64')}`;
     const clone = await runGit(['-c', `http.extraHeader=${auth}`, 'clone', '--quiet', '--branch', branch, url, dir]);
     if (clone.exitCode !== 0) throw new Error(`clone of ${branch} failed: ${clone.stderr}`);
