@@ -153,6 +153,8 @@ export interface CliRunOptions {
   llm: ScriptedLlmServer;
   args: string[];
   token?: string;
+  /** The model's base URL as the sandbox reaches it; `llm.url` when absent. */
+  llmBaseUrl?: string;
   /** Called with the child once it runs (e.g. to interrupt it). */
   onStart?: (child: ReturnType<typeof spawn>) => void;
 }
@@ -170,7 +172,7 @@ export async function runSolveCli(options: CliRunOptions): Promise<CliRun> {
       '--model',
       'openai/gpt-4o',
       '--llm-base-url',
-      llm.url,
+      options.llmBaseUrl ?? llm.url,
       '--runtime-api',
       world.runtime.url,
       '--github-api-url',
