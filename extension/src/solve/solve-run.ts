@@ -109,7 +109,7 @@ export class SolveRun {
 
   private async startSandbox(): Promise<SandboxInfo> {
     const { owner, repo, number } = this.request.target;
-    return this.deps.runtime.start({ labels: { 'handoff.solve': `${owner}/${repo}#${String(number)}` } });
+    return this.deps.runtime.start({ labels: { solve: `${owner}/${repo}#${String(number)}` } });
   }
 
   /** Clones the default branch; returns the repository's AGENTS.md, if any. */
