@@ -1,6 +1,6 @@
 // Bundles the extension host code into dist/extension.cjs, after Microsoft's esbuild-sample.
 // Type checking is `tsc -b` at the root; this only transpiles and bundles.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -60,6 +60,8 @@ async function main() {
     const results = await Promise.all([context.rebuild(), cli.rebuild()]);
     await Promise.all([context.dispose(), cli.dispose()]);
     if (results.some((result) => result.errors.length > 0)) process.exitCode = 1;
+    // npm links `handoff` at install time, before the file exists: make it executable here.
+    else chmodSync('dist/cli.cjs', 0o755);
   }
 }
 
