@@ -39,7 +39,7 @@ describe('issue picker rows', () => {
     ]);
   });
 
-  it('offers a typed issue URL, owner/repo#n or #n, unless it is listed already', () => {
+  it('offers a typed issue URL, owner/repo#n or #n, and the listed row when it is listed', () => {
     const listed = issueRows(REPO, ISSUES);
     expect(typedRow('https://github.com/other/lib/issues/12', REPO, listed, {})).toMatchObject({
       label: 'Solve other/lib#12',
@@ -48,8 +48,8 @@ describe('issue picker rows', () => {
     });
     expect(typedRow('acme/sum-lib#40', REPO, listed, {})?.target).toEqual({ ...REPO, number: 40 });
     expect(typedRow('#41', REPO, listed, {})?.target).toEqual({ ...REPO, number: 41 });
-    expect(typedRow('#3', REPO, listed, {})).toBeUndefined();
-    expect(typedRow('ACME/Sum-Lib#1', REPO, listed, {})).toBeUndefined();
+    expect(typedRow('#3', REPO, listed, {})).toBe(listed[0]);
+    expect(typedRow('ACME/Sum-Lib#1', REPO, listed, {})).toBe(listed[1]);
   });
 
   it('offers nothing for search words, a repository without an issue, or #n without a repository', () => {

@@ -63,7 +63,7 @@ export function typedIssue(
   }
 }
 
-/** The row offered for typed text, unless the list already shows that issue. */
+/** The row for typed text that names an issue: the listed row of that issue, or a new one. */
 export function typedRow(
   text: string,
   repository: PickRepository | undefined,
@@ -79,7 +79,7 @@ export function typedRow(
       row.target.owner.toLowerCase() === target.owner.toLowerCase() &&
       row.target.repo.toLowerCase() === target.repo.toLowerCase(),
   );
-  if (same) return undefined;
+  if (same) return same;
   return {
     label: `Solve ${target.owner}/${target.repo}#${String(target.number)}`,
     description: 'the issue you typed',
