@@ -8,6 +8,7 @@ import { ConversationStatusBar } from './chat-view/status-bar';
 import { registerConversationCommands } from './commands/conversation-commands';
 import { registerGitHubCommands } from './commands/github-commands';
 import { registerSecretCommands } from './commands/secret-commands';
+import { registerSolveCommands } from './commands/solve-command';
 import { readHandoffSettings } from './common/settings';
 import { VscodeWorkspaceState } from './common/workspace-state';
 import { createWorkspaceHost } from './common/workspace-host';
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerConversationCommands({ session, log: logger }),
     ...registerSecretCommands(context.secrets),
     ...registerGitHubCommands(logger),
+    ...registerSolveCommands({ secrets: context.secrets, logger, session, history }),
   );
 }
 
