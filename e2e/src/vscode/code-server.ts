@@ -22,6 +22,12 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Files to create in the workspace folder, by relative path. */
   files?: Record<string, string>;
+  /** A folder copied as the workspace before `files` are written (e.g. a git clone, `.git` included). */
+  workspaceFrom?: string;
+  /** More extension folders (each with its package.json) installed beside Handoff, e.g. test-only ones. */
+  extraExtensions?: readonly string[];
+  /** More environment for code-server and its extension host (e.g. what a test-only extension reads). */
+  env?: Record<string, string>;
   /** Pass `--disable-workspace-trust`. Off by default: the extension must cope with trust. */
   disableWorkspaceTrust?: boolean;
   /** The extension folder to install (package.json, dist/, media/, README.md). Default: extension/. */
@@ -70,10 +76,14 @@ export function workbenchUrl(server: Pick<CodeServer, 'url' | 'workspace'>): str
 
 /**
  * Installs the extension the way a VSIX install lays it out: `<publisher>.<name>-<version>` in the
- * extensions folder, holding what `.vscodeignore` ships. code-server scans the folder at start
- * (and writes its extensions.json itself), so copying is enough.
+ * extensions folder, holding what `.vscodeignore` ships (`entries`, or `'all'` of the folder).
+ * code-server scans the folder at start (and writes its extensions.json itself), so copying is enough.
  */
-export function installExtension(extensionDir: string, extensionsDir: string): string {
+export function installExtension(
+  extensionDir: string,
+  extensionsDir: string,
+  entries: readonly string[] | 'all' = ['package.json', 'README.md', 'dist', 'media'],
+): string {
   const manifest = JSON.parse(readFileSync(path.join(extensionDir, 'package.json'), 'utf8')) as {
     publisher: string;
     name: string;
@@ -81,8 +91,10 @@ export function installExtension(extensionDir: string, extensionsDir: string): s
   };
   const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   mkdirSync(target, { recursive: true });
-  for (const entry of ['package.json', 'README.md', 'dist', 'media'])
-    cpSync(path.join(extensionDir, entry), path.join(target, entry), { recursive: true });
+  if (entries === 'all') cpSync(extensionDir, target, { recursive: true });
+  else
+    for (const entry of entries)
+      cpSync(path.join(extensionDir, entry), path.join(target, entry), { recursive: true });
   return `${manifest.publisher}.${manifest.name}`;
 }
 
@@ -112,11 +124,14 @@ function prepareLayout(options: CodeServerOptions): Layout {
     path.join(layout.userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2),
   );
+  if (options.workspaceFrom !== undefined)
+    cpSync(options.workspaceFrom, layout.workspace, { recursive: true });
   for (const [file, text] of Object.entries(options.files ?? {})) {
     mkdirSync(path.dirname(path.join(layout.workspace, file)), { recursive: true });
     writeFileSync(path.join(layout.workspace, file), text);
   }
   installExtension(options.extensionDir ?? path.join(REPO_ROOT, 'extension'), layout.extensionsDir);
+  for (const extra of options.extraExtensions ?? []) installExtension(extra, layout.extensionsDir, 'all');
   return layout;
 }
 
@@ -152,6 +167,7 @@ function spawnCodeServer(
       XDG_CACHE_HOME: path.join(home, '.cache'),
       XDG_RUNTIME_DIR: layout.tmp,
       TMPDIR: layout.tmp,
+      ...options.env,
     },
   });
 }
