@@ -67,6 +67,13 @@ describe('followSession', () => {
     expect([...(f.starts[0]?.baseline ?? [])]).toEqual([['a.txt', 'sha']]);
   });
 
+  it("never mirrors a solve's sandbox: its workspace is a clone of the repository, not this folder", () => {
+    const f = fixture();
+    f.setLive({ ...sandbox('sbx-solve'), labels: { solve: 'acme/sum-lib#1' } });
+    f.emitters.shown.fire({ sandboxId: 'sbx-solve', readOnly: false });
+    expect(f.starts).toHaveLength(0);
+  });
+
   it('starts it without a baseline for a reopened live conversation, and not for an archived one', () => {
     const f = fixture();
     f.emitters.shown.fire({ sandboxId: 'sbx-gone', readOnly: true });

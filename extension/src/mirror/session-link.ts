@@ -7,6 +7,7 @@ import type { Event, SandboxInfo } from '@handoff/protocol';
 import type { Subscribe } from '../common/emitter';
 import { toDisposable } from '../common/lifecycle';
 import type { DisposableLike } from '../common/lifecycle';
+import { SOLVE_SANDBOX_LABEL } from '../solve/solve-types';
 import type { MirrorService } from './mirror-service';
 
 /** The part of the session the mirror listens to. */
@@ -33,10 +34,12 @@ export function followSession(session: MirrorEventSource, mirror: MirrorService)
     }),
     session.onDidChangeConversation((shown) => {
       // A reopened live conversation has no upload of its own: no baseline, so a local file that
-      // differs from the agent's version is a conflict rather than overwritten.
+      // differs from the agent's version is a conflict rather than overwritten. A solve's sandbox
+      // works on a clone of the GitHub repository, not on this folder: it is never mirrored.
       const sandbox = session.liveSandbox();
       if (!shown || shown.readOnly || !sandbox || session.uploadManifest()?.sandbox.id === shown.sandboxId)
         return;
+      if (sandbox.labels[SOLVE_SANDBOX_LABEL] !== undefined) return;
       mirror.start(sandbox, new Map());
     }),
   ];

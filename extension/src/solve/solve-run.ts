@@ -12,7 +12,7 @@ import { watchAgent } from './solve-agent-watch';
 import type { AgentWork } from './solve-agent-watch';
 import type { SolveDependencies } from './solve-issue';
 import { branchName, buildPullRequestBody, buildTask, redact } from './solve-task';
-import { SOLVE_STEP_TITLES } from './solve-types';
+import { SOLVE_SANDBOX_LABEL, SOLVE_STEP_TITLES } from './solve-types';
 import type {
   SolveDiff,
   SolveFailed,
@@ -109,7 +109,7 @@ export class SolveRun {
 
   private async startSandbox(): Promise<SandboxInfo> {
     const { owner, repo, number } = this.request.target;
-    return this.deps.runtime.start({ labels: { solve: `${owner}/${repo}#${String(number)}` } });
+    return this.deps.runtime.start({ labels: { [SOLVE_SANDBOX_LABEL]: `${owner}/${repo}#${String(number)}` } });
   }
 
   /** Clones the default branch; returns the repository's AGENTS.md, if any. */

@@ -4,6 +4,12 @@
  */
 import type { ConversationId, GitChangedFile, LlmConfig, SandboxInfo } from '@handoff/protocol';
 
+/**
+ * The sandbox label that marks a solve's sandbox (value `owner/repo#n`). Its workspace is a clone
+ * of the GitHub repository, not the local folder, so the edit mirror never follows it.
+ */
+export const SOLVE_SANDBOX_LABEL = 'solve';
+
 /** The steps of one solve, in order. */
 export const SOLVE_STEPS = ['github', 'sandbox', 'clone', 'agent', 'push', 'pull_request'] as const;
 /** A step of the solve flow. */
