@@ -10,6 +10,7 @@ import type {
 import type { LlmClient, LlmToolDefinition } from '../llm/llm-client';
 import type { Logger } from '../logger';
 import type { SandboxClient } from '../sandbox/sandbox-client';
+import type { MaskedValues } from './secret-masker';
 
 /** The event log as the agent loop uses it: read everything, append one event. */
 export interface ConversationEvents {
@@ -45,6 +46,8 @@ export interface AgentRunContext {
   llmConfig: AgentLlmInfo;
   /** Secret values by name: exported into the shell, masked in every event and prompt. */
   secrets: Readonly<Record<string, string>>;
+  /** Server-wide values masked like secrets but never exported (tokens given to `/api/git`). */
+  maskedValues?: MaskedValues;
   /** The confirmation policy, read live before each action. */
   getConfirmationPolicy(): ConfirmationPolicy;
   /** Dollars the conversation may spend on the LLM; no limit when absent. */

@@ -19,12 +19,14 @@ export interface AgentRun {
 
 /** Reads the workspace's instructions and sets up masking for a run. */
 export async function startRun(ctx: AgentRunContext): Promise<AgentRun> {
-  const masker = maskerFor(ctx.events, ctx.secrets);
+  const masker = maskerFor(ctx.events, ctx.secrets, ctx.maskedValues);
   const instructions =
     ctx.workspace === '' ? NO_INSTRUCTIONS : await loadRepoInstructions(ctx.workspace, ctx.logger);
-  const events: ConversationEvents = masker.active
-    ? { all: () => ctx.events.all(), append: (draft) => ctx.events.append(maskStrings(draft, masker)) }
-    : ctx.events;
+  // With server-wide values the masker may turn active during the run.
+  const events: ConversationEvents =
+    masker.active || ctx.maskedValues !== undefined
+      ? { all: () => ctx.events.all(), append: (draft) => ctx.events.append(maskStrings(draft, masker)) }
+      : ctx.events;
   return {
     ctx,
     events,

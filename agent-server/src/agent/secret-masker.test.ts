@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_PLACEHOLDER, SecretMasker, maskStrings } from './secret-masker';
+import { MaskedValues, SECRET_PLACEHOLDER, SecretMasker, maskStrings } from './secret-masker';
 
 describe('SecretMasker', () => {
   const masker = new SecretMasker({ TOKEN: 'ghp_abcdef123456', SHORT: 'abc' });
@@ -39,5 +39,16 @@ describe('SecretMasker', () => {
       a: [SECRET_PLACEHOLDER, 1, { b: `x${SECRET_PLACEHOLDER}x` }],
       n: null,
     });
+  });
+
+  it('masks the server-wide values too, also ones added after it was made, and longest first', () => {
+    const extra = new MaskedValues();
+    const withExtra = new SecretMasker({ TOKEN: 'ghp_abcdef123456' }, extra);
+    expect(withExtra.mask('ghs_later0123456789')).toBe('ghs_later0123456789');
+    extra.add('ghs_later0123456789', 'ab', undefined);
+    expect(withExtra.mask('x ghs_later0123456789 ab')).toBe(`x ${SECRET_PLACEHOLDER} ab`);
+    extra.add('ghs_later0123456789_and_more');
+    expect(withExtra.mask('ghs_later0123456789_and_more')).toBe(SECRET_PLACEHOLDER);
+    expect(new SecretMasker({}, new MaskedValues()).active).toBe(false);
   });
 });

@@ -9,16 +9,62 @@
 /** What a secret value becomes (OpenHands' wording). */
 export const SECRET_PLACEHOLDER = '<secret-hidden>';
 
+/** Shorter values would mask ordinary words; a token that short is no token. */
+const MIN_MASKED_LENGTH = 4;
+
+/**
+ * Values every conversation masks like its secrets but never exports into a shell: tokens given
+ * to the agent server itself (`/api/git/*`). One set per server; a value added later is masked
+ * from then on in every conversation, running or not.
+ */
+export class MaskedValues {
+  readonly #values = new Set<string>();
+  #version = 0;
+
+  /** Adds values to mask (short or empty ones are ignored). */
+  add(...values: (string | undefined)[]): void {
+    for (const value of values) {
+      if (value === undefined || value.length < MIN_MASKED_LENGTH || this.#values.has(value)) continue;
+      this.#values.add(value);
+      this.#version += 1;
+    }
+  }
+
+  /** Grows with every value added: a masker compares it to know when to take the new ones. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** The values, in the order they were added. */
+  values(): readonly string[] {
+    return [...this.#values];
+  }
+}
+
 /** Replaces every secret value in text; keeps, per stream, a held-back possible secret prefix. */
 export class SecretMasker {
+  readonly #secrets: readonly string[];
+  readonly #extra: MaskedValues | undefined;
   /** Longest first, so a secret that contains another is masked whole. */
-  readonly #values: readonly string[];
+  #sorted: readonly string[] = [];
+  #extraVersion = -1;
   readonly #held = new Map<string, string>();
 
-  constructor(secrets: Readonly<Record<string, string>>) {
-    this.#values = [...new Set(Object.values(secrets).filter((value) => value !== ''))].sort(
-      (a, b) => b.length - a.length,
-    );
+  constructor(secrets: Readonly<Record<string, string>>, extra?: MaskedValues) {
+    this.#secrets = Object.values(secrets).filter((value) => value !== '');
+    this.#extra = extra;
+  }
+
+  /** The values to mask now, longest first (the server-wide ones may have grown since last time). */
+  get #values(): readonly string[] {
+    const version = this.#extra?.version ?? 0;
+    if (version !== this.#extraVersion) {
+      this.#extraVersion = version;
+      this.#sorted = [...new Set([...this.#secrets, ...(this.#extra?.values() ?? [])])].sort(
+        (a, b) => b.length - a.length,
+      );
+    }
+    return this.#sorted;
   }
 
   /** Whether there is anything to mask. */
@@ -106,10 +152,14 @@ const MASKERS = new WeakMap<object, SecretMasker>();
  * The masker of a conversation: one per event log, so text held back at the end of one run is
  * still put in front of the session's next output in the next run.
  */
-export function maskerFor(owner: object, secrets: Readonly<Record<string, string>>): SecretMasker {
+export function maskerFor(
+  owner: object,
+  secrets: Readonly<Record<string, string>>,
+  extra?: MaskedValues,
+): SecretMasker {
   let masker = MASKERS.get(owner);
   if (masker === undefined) {
-    masker = new SecretMasker(secrets);
+    masker = new SecretMasker(secrets, extra);
     MASKERS.set(owner, masker);
   }
   return masker;

@@ -15,6 +15,7 @@ import { ConversationIdSchema, SocketCloseCode } from '@handoff/protocol';
 import type { AgentRunner } from '../agent/agent-context';
 import { DEFAULT_MAX_ITERATIONS, runAgent } from '../agent/agent-loop';
 import { buildSystemPrompt } from '../agent/prompt';
+import type { MaskedValues } from '../agent/secret-masker';
 import { conversationNotFound } from '../errors';
 import type { LlmClient, LlmToolDefinition } from '../llm/llm-client';
 import type { Logger } from '../logger';
@@ -51,6 +52,8 @@ export interface ConversationServiceOptions {
   logger: Logger;
   /** Learns every key and secret so the logs mask them. */
   redactor?: SecretRedactor;
+  /** Values every conversation masks besides its own secrets (tokens given to `/api/git`). */
+  maskedValues?: MaskedValues;
   /** Pub/sub for live events; one is made when absent. */
   bus?: EventBus;
   /** The agent loop (tests and benchmarks may pass another). */
@@ -268,6 +271,7 @@ export class ConversationService {
       logger,
       workspace: this.#options.workspace,
       secrets,
+      maskedValues: this.#options.maskedValues,
       persist: (next) => this.#store.save(next),
       onStreamDelta: (frame) => {
         this.#options.onActivity?.();

@@ -15,6 +15,7 @@ import {
 import { AgentServerError } from '../errors';
 import type { LlmClient, LlmToolDefinition } from '../llm/llm-client';
 import type { Logger } from '../logger';
+import type { MaskedValues } from '../agent/secret-masker';
 import type { SandboxClient } from '../sandbox/sandbox-client';
 import { ConversationSummary } from './conversation-summary';
 import type { StoredConversation } from './conversation-store';
@@ -34,6 +35,8 @@ export interface ConversationParts {
   workspace: string;
   /** The conversation's secrets by name (decrypted), for the agent's commands. */
   secrets: Readonly<Record<string, string>>;
+  /** Server-wide values masked like the secrets, never exported. */
+  maskedValues?: MaskedValues | undefined;
   /** Writes changed metadata to disk (atomically). */
   persist: (stored: StoredConversation) => Promise<void>;
   /** Sends text the model is generating to the live subscribers. */
@@ -245,7 +248,7 @@ export class Conversation {
   }
 
   #runContext(signal: AbortSignal): AgentRunContext {
-    const { llm, sandbox, tools, logger, secrets, onStreamDelta, workspace } = this.#parts;
+    const { llm, sandbox, tools, logger, secrets, maskedValues, onStreamDelta, workspace } = this.#parts;
     const stored = this.#stored;
     return {
       events: this.log,
@@ -259,6 +262,7 @@ export class Conversation {
       workspace,
       llmConfig: stored.llm,
       secrets,
+      ...(maskedValues === undefined ? {} : { maskedValues }),
       getConfirmationPolicy: () => this.#stored.confirmationPolicy,
       ...(stored.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: stored.maxBudgetUsd }),
       onStreamDelta,
