@@ -8,13 +8,18 @@ export interface HttpPostResult {
 }
 
 /**
- * POSTs (or PUTs) a body and reads the whole answer, with `node:http`. Unlike `fetch` (undici), it has
+ * POSTs (or PUTs, or GETs with an empty body) a body and reads the whole answer, with `node:http`. Unlike `fetch` (undici), it has
  * no headers or body timeout of its own (undici gives up after 300 s), so a call lasts exactly
  * as long as `signal` allows: a command with a one-hour hard timeout can take one hour.
  */
 export function httpPost(
   url: string,
-  options: { headers: Record<string, string>; body: string; signal?: AbortSignal; method?: 'POST' | 'PUT' },
+  options: {
+    headers: Record<string, string>;
+    body: string;
+    signal?: AbortSignal;
+    method?: 'POST' | 'PUT' | 'GET';
+  },
 ): Promise<HttpPostResult> {
   const target = new URL(url);
   const transport = target.protocol === 'https:' ? https : http;

@@ -1,6 +1,9 @@
 import {
   ErrorBodySchema,
   ExecuteActionResponseSchema,
+  GitChangesResponseSchema,
+  GitCloneResponseSchema,
+  GitCommitResponseSchema,
   InterruptResponseSchema,
   SESSION_API_KEY_HEADER,
   SetEnvironmentResponseSchema,
@@ -8,6 +11,11 @@ import {
 import type {
   ErrorBody,
   ExecuteActionRequest,
+  GitChangesResponse,
+  GitCloneRequest,
+  GitCloneResponse,
+  GitCommitRequest,
+  GitCommitResponse,
   InterruptRequest,
   InterruptResponse,
   Observation,
@@ -51,6 +59,20 @@ export interface SandboxEnvironmentClient {
    * {@link SandboxClientError} when the action server refuses or cannot be reached.
    */
   setEnvironment(request: SetEnvironmentRequest): Promise<SetEnvironmentResponse>;
+}
+
+/**
+ * Git in the workspace (`/git/*` of the action server): it owns writes to the workspace. Each
+ * call rejects with a {@link SandboxClientError} (an `SandboxHttpError` keeps the server's
+ * error body), or with the abort reason once `signal` aborts.
+ */
+export interface SandboxGitClient {
+  /** `POST /git/clone` into the empty workspace. */
+  gitClone(request: GitCloneRequest, signal?: AbortSignal): Promise<GitCloneResponse>;
+  /** `GET /git/changes`: the workspace against the clone's base commit. */
+  gitChanges(signal?: AbortSignal): Promise<GitChangesResponse>;
+  /** `POST /git/commit`: commits onto a branch and bundles it for the push. */
+  gitCommit(request: GitCommitRequest, signal?: AbortSignal): Promise<GitCommitResponse>;
 }
 
 /** Base of every failure of the sandbox client. */
@@ -112,6 +134,8 @@ export interface HttpSandboxClientOptions {
   quickCallTimeoutSec?: number;
   /** How long an interrupt may take (seconds); short, since shutdown and pausing wait for it. */
   interruptTimeoutSec?: number;
+  /** How long a git call may take (seconds); a clone is stopped by the action server after 10 minutes. */
+  gitTimeoutSec?: number;
 }
 
 /**
@@ -123,12 +147,13 @@ export interface HttpSandboxClientOptions {
  * rightly take long; the user's interrupt bounds it. Editor calls and interrupts are quick and
  * get a short limit. Requests go through `node:http`, which adds no limit of its own.
  */
-export class HttpSandboxClient implements SandboxClient, SandboxEnvironmentClient {
+export class HttpSandboxClient implements SandboxClient, SandboxEnvironmentClient, SandboxGitClient {
   readonly #baseUrl: string;
   readonly #key: string;
   readonly #graceSec: number;
   readonly #quickCallTimeoutSec: number;
   readonly #interruptTimeoutSec: number;
+  readonly #gitTimeoutSec: number;
 
   constructor(options: HttpSandboxClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -136,6 +161,7 @@ export class HttpSandboxClient implements SandboxClient, SandboxEnvironmentClien
     this.#graceSec = options.graceSec ?? 30;
     this.#quickCallTimeoutSec = options.quickCallTimeoutSec ?? 60;
     this.#interruptTimeoutSec = options.interruptTimeoutSec ?? 10;
+    this.#gitTimeoutSec = options.gitTimeoutSec ?? 11 * 60;
   }
 
   async executeAction(action: SandboxAction, options: ExecuteOptions): Promise<Observation> {
@@ -162,6 +188,25 @@ export class HttpSandboxClient implements SandboxClient, SandboxEnvironmentClien
     return parseBody(text, SetEnvironmentResponseSchema, 'a set-environment response');
   }
 
+  async gitClone(request: GitCloneRequest, signal?: AbortSignal): Promise<GitCloneResponse> {
+    const text = await this.#post('/git/clone', request, this.#gitCall(signal));
+    return parseBody(text, GitCloneResponseSchema, 'a git clone response');
+  }
+
+  async gitChanges(signal?: AbortSignal): Promise<GitChangesResponse> {
+    const text = await this.#post('/git/changes', undefined, { ...this.#gitCall(signal), method: 'GET' });
+    return parseBody(text, GitChangesResponseSchema, 'a git changes response');
+  }
+
+  async gitCommit(request: GitCommitRequest, signal?: AbortSignal): Promise<GitCommitResponse> {
+    const text = await this.#post('/git/commit', request, this.#gitCall(signal));
+    return parseBody(text, GitCommitResponseSchema, 'a git commit response');
+  }
+
+  #gitCall(signal: AbortSignal | undefined): { timeoutSec: number; signal?: AbortSignal } {
+    return { timeoutSec: this.#gitTimeoutSec, ...(signal === undefined ? {} : { signal }) };
+  }
+
   /** The HTTP limit of one action; `undefined` for none. */
   #httpTimeoutSec(action: SandboxAction): number | undefined {
     if (action.type === 'file_editor') return this.#quickCallTimeoutSec;
@@ -175,7 +220,7 @@ export class HttpSandboxClient implements SandboxClient, SandboxEnvironmentClien
       signal?: AbortSignal;
       requestId?: string;
       timeoutSec: number | undefined;
-      method?: 'POST' | 'PUT';
+      method?: 'POST' | 'PUT' | 'GET';
     },
   ): Promise<string> {
     const timeout =
@@ -189,7 +234,7 @@ export class HttpSandboxClient implements SandboxClient, SandboxEnvironmentClien
           [SESSION_API_KEY_HEADER]: this.#key,
           ...(options.requestId === undefined ? {} : { 'X-Request-Id': options.requestId }),
         },
-        body: JSON.stringify(body),
+        body: body === undefined ? '' : JSON.stringify(body),
         ...(options.method === undefined ? {} : { method: options.method }),
         ...(signals.length === 0 ? {} : { signal: AbortSignal.any(signals) }),
       });
