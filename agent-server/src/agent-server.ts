@@ -4,16 +4,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { AgentRunner } from './agent/agent-context';
+import { MaskedValues } from './agent/secret-masker';
 import type { AgentServerConfig } from './config';
 import type { LlmClientFactory } from './conversation/conversation-service';
 import { ConversationService } from './conversation/conversation-service';
+import { SecretBox } from './conversation/secret-box';
+import { GitRemoteStore } from './git/git-remote-store';
+import { GitService } from './git/git-service';
 import { createApp } from './http/app';
 import type { WorkspaceRoutesOptions } from './http/workspace-routes';
 import { createLlmClient } from './llm/llm-route';
 import type { Logger } from './logger';
 import { SecretRedactor } from './logger';
 import type { SandboxClient } from './sandbox/sandbox-client';
-import type { SandboxEnvironmentClient } from './sandbox/sandbox-client';
+import type { SandboxEnvironmentClient, SandboxGitClient } from './sandbox/sandbox-client';
 import { HttpSandboxClient } from './sandbox/sandbox-client';
 import { ActivityClock } from './sandbox/activity-clock';
 import type { SessionEnd } from './ws/event-socket';
@@ -25,6 +29,8 @@ export interface StartAgentServerOptions {
   logger: Logger;
   /** The values the logger masks; keys and secrets are added to it as they arrive. */
   redactor?: SecretRedactor;
+  /** Values every conversation masks (tokens given to `/api/git`); tests pass one to add to it. */
+  maskedValues?: MaskedValues;
   /** Builds each conversation's LLM client (default: the provider's official SDK client). */
   llmClientFactory?: LlmClientFactory;
   /** Runs actions (default: HTTP to the configured action server). */
@@ -65,27 +71,20 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
   const { config, logger } = options;
   const clock = options.activityClock ?? new ActivityClock();
   const redactor = options.redactor ?? new SecretRedactor();
+  const maskedValues = options.maskedValues ?? new MaskedValues();
   const actionServer = new HttpSandboxClient({
     baseUrl: config.actionServerUrl,
     sessionApiKey: actionKey(config),
   });
   const service = await openService(
-    { ...options, redactor, sandbox: options.sandbox ?? actionServer },
+    { ...options, redactor, maskedValues, sandbox: options.sandbox ?? actionServer },
     clock,
   );
-  const sockets = new EventSocketServer({
-    port: service,
-    sessionApiKey: config.sessionApiKey,
-    logger,
-    onActivity: clock.touch,
-    ...definedOnly({
-      handshakeTimeoutMs: options.handshakeTimeoutMs,
-      heartbeatIntervalMs: options.heartbeatIntervalMs,
-      maxQueuedFrames: options.maxQueuedFrames,
-      maxLagEvents: options.maxLagEvents,
-      onSessionEnd: options.onSocketEnd,
-    }),
+  const git = await openGit(config, actionServer, (values) => {
+    redactor.add(...values);
+    maskedValues.add(...values);
   });
+  const sockets = openSockets(options, service, clock);
   const app = createApp({
     service,
     sessionApiKey: config.sessionApiKey,
@@ -99,6 +98,7 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
       },
     },
     workspace: workspaceOptions(config),
+    git: { git },
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
   server.on('upgrade', (request, socket, head) => {
@@ -121,6 +121,26 @@ export async function startAgentServer(options: StartAgentServerOptions): Promis
   };
 }
 
+function openSockets(
+  options: StartAgentServerOptions,
+  service: ConversationService,
+  clock: ActivityClock,
+): EventSocketServer {
+  return new EventSocketServer({
+    port: service,
+    sessionApiKey: options.config.sessionApiKey,
+    logger: options.logger,
+    onActivity: clock.touch,
+    ...definedOnly({
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      maxQueuedFrames: options.maxQueuedFrames,
+      maxLagEvents: options.maxLagEvents,
+      onSessionEnd: options.onSocketEnd,
+    }),
+  });
+}
+
 function activityOf(
   service: ConversationService,
   sockets: EventSocketServer,
@@ -141,6 +161,23 @@ function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
+/**
+ * The `/api/git` service: through the action server, with the clone's remote remembered in the
+ * state folder; every token it is given is masked from then on (`learn`).
+ */
+function openGit(
+  config: AgentServerConfig,
+  client: SandboxGitClient,
+  learn: (values: string[]) => void,
+): Promise<GitService> {
+  return GitService.open({
+    client,
+    store: new GitRemoteStore(config.stateDir, new SecretBox(config.sessionApiKey)),
+    workspace: config.workspace,
+    onSecrets: learn,
+  });
+}
+
 /** The `/api/workspace` routes read the workspace and upload through the action server. */
 function workspaceOptions(config: AgentServerConfig): WorkspaceRoutesOptions {
   return {
@@ -155,10 +192,14 @@ function actionKey(config: AgentServerConfig): string {
 }
 
 async function openService(
-  options: StartAgentServerOptions & { redactor: SecretRedactor; sandbox: SandboxClient },
+  options: StartAgentServerOptions & {
+    redactor: SecretRedactor;
+    maskedValues: MaskedValues;
+    sandbox: SandboxClient;
+  },
   clock: ActivityClock,
 ): Promise<ConversationService> {
-  const { config, logger, redactor } = options;
+  const { config, logger, redactor, maskedValues } = options;
   await mkdir(config.stateDir, { recursive: true });
   redactor.add(config.sessionApiKey, actionKey(config));
   return ConversationService.open({
@@ -166,6 +207,7 @@ async function openService(
     workspace: config.workspace,
     sessionApiKey: config.sessionApiKey,
     redactor,
+    maskedValues,
     onActivity: clock.touch,
     sandbox: options.sandbox,
     llmClientFactory:

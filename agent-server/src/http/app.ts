@@ -7,6 +7,8 @@ import { AgentServerError } from '../errors';
 import type { Logger } from '../logger';
 import { conversationRoutes } from './conversation-routes';
 import { createErrorHandler, notFoundHandler } from './error-handler';
+import { gitRoutes } from './git-routes';
+import type { GitRoutesOptions } from './git-routes';
 import { healthRoutes } from './health-routes';
 import { ACTIVITY_PATH, sandboxRoutes } from './sandbox-routes';
 import type { SandboxRoutesOptions } from './sandbox-routes';
@@ -26,6 +28,8 @@ export interface AppOptions {
   sandbox?: SandboxRoutesOptions;
   /** The `/api/workspace` routes (upload, file reads); absent, they answer 404. */
   workspace?: WorkspaceRoutesOptions;
+  /** The `/api/git` routes (clone, changes, push); absent, they answer 404. */
+  git?: GitRoutesOptions;
   /** Told of every authenticated request but the activity poll itself. */
   onActivity?: () => void;
 }
@@ -70,7 +74,10 @@ export function createApp(options: AppOptions): Hono {
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new AgentServerError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+      throw new AgentServerError(
+        'payload_too_large',
+        `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+      );
     },
   });
   // An upload streams through to the action server, which caps it.
@@ -78,5 +85,6 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api/conversations', conversationRoutes(options.service));
   if (options.sandbox !== undefined) app.route('/api/sandbox', sandboxRoutes(options.sandbox));
   if (options.workspace !== undefined) app.route('/api/workspace', workspaceRoutes(options.workspace));
+  if (options.git !== undefined) app.route('/api/git', gitRoutes(options.git));
   return app;
 }
