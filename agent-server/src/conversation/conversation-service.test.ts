@@ -200,9 +200,11 @@ describe('ConversationService', () => {
   });
 
   it('pauses (aborting the LLM call), and a later message resumes', async () => {
-    const { service } = await open([{ waitForAbort: true }, { text: 'resumed' }]);
+    const { service, llms } = await open([{ waitForAbort: true }, { text: 'resumed' }]);
     const info = await service.create({ ...KEYED, initialMessage: 'go' });
-    await until(() => service.get(info.id).state === 'running');
+    // Pause while the model call is in flight (not between "running" and the call), so the pause
+    // aborts that call and the next run gets the next scripted answer.
+    await until(() => service.get(info.id).state === 'running' && (llms[0]?.requests.length ?? 0) === 1);
     const paused = await service.pause(info.id);
     expect(paused.state).toBe('paused');
     await service.sendMessage(info.id, 'continue');
