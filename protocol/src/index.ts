@@ -232,3 +232,13 @@ export type {
   GitCommitRequest,
   GitCommitResponse,
 } from './channels/git-http';
+export {
+  gitCredentialArgs,
+  gitCredentialTarget,
+  gitCredentialEnv,
+  GIT_AUTH_NOT_ONE_LINE,
+  GIT_PASSED_THROUGH_ENV,
+  classifyGitFailure,
+  scrubGitOutput,
+  lastGitLines,
+} from './git-process';

@@ -1,3 +1,4 @@
+import { GIT_PASSED_THROUGH_ENV } from '@handoff/protocol';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 
@@ -27,30 +28,13 @@ export interface GitResult {
 const MAX_STDOUT_BYTES = 1024 * 1024;
 const MAX_STDERR_BYTES = 64 * 1024;
 
-/** Variables git gets from this process's environment: how to reach the network, nothing else. */
-const PASSED_THROUGH = [
-  'PATH',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'all_proxy',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'ALL_PROXY',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'GIT_SSL_CAINFO',
-  'GIT_SSL_CAPATH',
-] as const;
-
 /**
  * The whole environment of the agent server's git, built from scratch: a writable HOME of its
  * own, no system or global config, no prompts, C locale (git's messages are matched in English).
  */
 export function gitEnv(home: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of PASSED_THROUGH) {
+  for (const name of GIT_PASSED_THROUGH_ENV) {
     const value = process.env[name];
     if (value !== undefined && value !== '') env[name] = value;
   }

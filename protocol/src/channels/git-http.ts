@@ -40,7 +40,8 @@ export const GitBranchNameSchema = z
   .max(200)
   .refine(
     (name) =>
-      !/[\u0000-\u0020\u007f~^:?*[\\]/.test(name) &&
+      !name.split('').some((ch) => ch.charCodeAt(0) <= 0x20 || ch.charCodeAt(0) === 0x7f) &&
+      !/[~^:?*[\\]/.test(name) &&
       !name.includes('..') &&
       !name.includes('@{') &&
       !name.includes('//') &&

@@ -1,57 +1,23 @@
 /**
- * @module How a token reaches git: a credential helper given on git's command line, which reads
- * the user name and token from variables set only in that one git process's environment, and
- * answers only for the clone URL's own protocol and host (a redirect elsewhere gets nothing).
- * The token is never in an argument, a URL, a file or `.git/config`.
+ * @module How a token reaches git: the protocol's credential helper given on git's command line,
+ * which reads the user name and token from variables set only in that one git process's
+ * environment and answers only for the clone URL's own protocol and host. The token is never in
+ * an argument, a URL, a file or `.git/config`.
  */
+import { GIT_AUTH_NOT_ONE_LINE, gitCredentialArgs, gitCredentialEnv } from '@handoff/protocol';
 import type { GitAuth } from '@handoff/protocol';
-import { DEFAULT_GIT_USERNAME } from '@handoff/protocol';
 import { SandboxError } from '../errors';
 
-const USERNAME_VAR = 'HANDOFF_GIT_USERNAME';
-const PASSWORD_VAR = 'HANDOFF_GIT_PASSWORD';
-const PROTOCOL_VAR = 'HANDOFF_GIT_PROTOCOL';
-const HOST_VAR = 'HANDOFF_GIT_HOST';
-
-/**
- * The helper, run by git as `sh -c '<this> get|store|erase'`. It reads git's request up to the
- * blank line, and for `get` of the expected protocol and host (with port) prints the credentials.
- */
-const HELPER = [
-  'f() {',
-  'test "$1" = get || { cat >/dev/null; return 0; };',
-  'p=; h=;',
-  'while IFS= read -r l && test -n "$l"; do',
-  'case "$l" in protocol=*) p="${l#protocol=}";; host=*) h="${l#host=}";; esac;',
-  'done;',
-  `test "$p" = "$${PROTOCOL_VAR}" && test "$h" = "$${HOST_VAR}" || return 0;`,
-  `printf 'username=%s\\npassword=%s\\n' "$${USERNAME_VAR}" "$${PASSWORD_VAR}";`,
-  '}; f',
-].join(' ');
+export { gitCredentialTarget as credentialTarget } from '@handoff/protocol';
 
 /** `-c` arguments that drop every configured helper and install ours. */
 export function credentialArgs(): string[] {
-  return ['-c', 'credential.helper=', '-c', `credential.helper=!${HELPER}`];
-}
-
-/** The protocol and host (with port, as written) git will ask credentials for. */
-export function credentialTarget(url: string): { protocol: string; host: string } {
-  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url);
-  return { protocol: match?.[1] ?? '', host: match?.[2] ?? '' };
+  return gitCredentialArgs(true);
 }
 
 /** The variables the helper reads, for the environment of the one git process that needs them. */
 export function credentialEnv(url: string, auth: GitAuth): Record<string, string> {
-  const username = auth.username ?? DEFAULT_GIT_USERNAME;
-  // Git's credential protocol is line-based: a newline would inject another attribute.
-  if (/[\0\r\n]/.test(auth.token) || /[\0\r\n]/.test(username)) {
-    throw new SandboxError('invalid_request', 'The token and user name in "auth" must be one line each.');
-  }
-  const target = credentialTarget(url);
-  return {
-    [USERNAME_VAR]: username,
-    [PASSWORD_VAR]: auth.token,
-    [PROTOCOL_VAR]: target.protocol,
-    [HOST_VAR]: target.host,
-  };
+  const env = gitCredentialEnv(url, auth);
+  if (env === undefined) throw new SandboxError('invalid_request', GIT_AUTH_NOT_ONE_LINE);
+  return env;
 }

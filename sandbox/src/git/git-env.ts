@@ -1,22 +1,6 @@
+import { GIT_PASSED_THROUGH_ENV } from '@handoff/protocol';
 import os from 'node:os';
 import type { CommandUser } from '../actions/action-context';
-
-/** Variables git gets from the server's environment: how to reach the network, nothing else. */
-const PASSED_THROUGH = [
-  'PATH',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'all_proxy',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'ALL_PROXY',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'GIT_SSL_CAINFO',
-  'GIT_SSL_CAPATH',
-] as const;
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -27,7 +11,7 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
  */
 export function gitEnv(serverEnv: NodeJS.ProcessEnv, user: CommandUser | undefined): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of PASSED_THROUGH) {
+  for (const name of GIT_PASSED_THROUGH_ENV) {
     const value = serverEnv[name];
     if (value !== undefined && value !== '') env[name] = value;
   }
