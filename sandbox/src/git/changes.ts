@@ -59,13 +59,15 @@ function patchText(bytes: Buffer, truncated: boolean): string {
 /**
  * A copy of the workspace's index in a folder of the command user's (the copy is made as that
  * user, so a `.git/index` the agent pointed elsewhere reads nothing it could not read itself).
- * Without one, git builds the index from scratch.
+ * Without one, git builds the index from scratch. The copy keeps the index's modification time:
+ * git trusts a file's cached stat data only when the file is older than the index, so a fresh
+ * timestamp would hide an edit made in the same second as the clone with the same size.
  */
 async function temporaryIndex(git: WorkspaceGit): Promise<{ file: string; dispose: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'handoff-git-index-'));
   const user = git.ctx.commandUser;
   if (user !== undefined) await lchown(dir, user.uid, user.gid);
   const file = path.join(dir, 'index');
-  await git.tool('cp', ['--', path.join(git.ctx.workspace, '.git', 'index'), file]);
+  await git.tool('cp', ['--preserve=timestamps', '--', path.join(git.ctx.workspace, '.git', 'index'), file]);
   return { file, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
