@@ -276,7 +276,9 @@ export class SolveRun {
   }
 
   private async failure(error: unknown): Promise<SolveFailed> {
-    const { kind, message } = classify(error, this.step, this.request.target);
+    const classified = classify(error, this.step, this.request.target);
+    const message = redact(classified.message, [this.deps.githubToken]);
+    const { kind } = classified;
     this.deps.logger.warn(`Solve of ${targetName(this.request.target)} failed at ${this.step}: ${message}`);
     const diff = await this.readDiff();
     const kept = diff === undefined ? '' : ` The agent's changes (${String(diff.files.length)} file(s)) are kept.`;
@@ -285,7 +287,7 @@ export class SolveRun {
       status: 'failed',
       kind,
       step: this.step,
-      message: redact(`${message}${kept}`, [this.deps.githubToken]),
+      message: `${message}${kept}`,
       ...(diff === undefined ? {} : { diff }),
       ...(this.pushedBranch === undefined ? {} : { branch: this.pushedBranch }),
     };
