@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AgentConnection } from './agent/agent-connection';
+import { connectToConversation } from './agent/agent-connection';
 import { HttpAgentClient } from './agent/agent-http-client';
 import { HttpRuntimeClient } from './agent/runtime-client';
 import { SessionService } from './agent/session-service';
@@ -26,13 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     createRuntimeClient: ({ baseUrl, apiKey }) => new HttpRuntimeClient({ baseUrl, apiKey }),
     createAgentClient: (sandbox) =>
       new HttpAgentClient({ baseUrl: sandbox.agentServerUrl, sessionApiKey: sandbox.sessionApiKey }),
-    createEventStream: (sandbox, conversationId) =>
-      new AgentConnection({
-        agentServerUrl: sandbox.agentServerUrl,
-        conversationId,
-        sessionApiKey: sandbox.sessionApiKey,
-        logger,
-      }),
+    createEventStream: (sandbox, conversationId) => connectToConversation(sandbox, conversationId, logger),
     logger,
     workspace: createWorkspaceHost(),
   });

@@ -30,8 +30,12 @@ export const TOKENS = {
   carol: 'ghp_carolNoPushToken0123456789abcdefABCDE',
 } as const;
 
-/** The scripted model's fix of the fixture: read, edit, test, finish. */
-export function fixingScript(fixture: FixtureRepo, extra: readonly ScriptedLlmTurn[] = []): ScriptedLlmTurn[] {
+/** The scripted model's fix of the fixture: read, edit, run the tests (`testCommand`), `extra` turns, finish. */
+export function fixingScript(
+  fixture: FixtureRepo,
+  extra: readonly ScriptedLlmTurn[] = [],
+  testCommand = 'node --test',
+): ScriptedLlmTurn[] {
   return [
     {
       text: 'Let me look at the code.',
@@ -40,6 +44,7 @@ export function fixingScript(fixture: FixtureRepo, extra: readonly ScriptedLlmTu
       ],
     },
     {
+      text: 'The loop stops one element early.',
       toolCalls: [
         {
           name: 'str_replace_editor',
@@ -53,13 +58,15 @@ export function fixingScript(fixture: FixtureRepo, extra: readonly ScriptedLlmTu
         },
       ],
     },
-    { toolCalls: [{ name: 'execute_bash', arguments: { command: 'node --test', security_risk: 'LOW' } }] },
+    { toolCalls: [{ name: 'execute_bash', arguments: { command: testCommand, security_risk: 'LOW' } }] },
     ...extra,
     {
       toolCalls: [
         {
           name: 'finish',
-          arguments: { message: 'The loop in sum() stopped one element early; it now covers the whole array. `node --test` passes.' },
+          arguments: {
+            message: `The loop in sum() stopped one element early; it now covers the whole array. \`${testCommand}\` passes.`,
+          },
         },
       ],
     },

@@ -14,6 +14,7 @@ import { createFixtureRepo, type FixtureRepo } from '../../../extension/src/test
 import { GitHttpServer, runGit } from '../../../extension/src/testing/git-http-server';
 import { GitHubStandIn } from '../../../extension/src/testing/github-stand-in';
 import { GITHUB_LOGIN_VARIABLE, GITHUB_TOKEN_VARIABLE, writeGitHubAuthStandIn } from './github-auth-stand-in';
+import { fixingScript } from '../solve/solve-harness';
 import { startAgentVsCode, type AgentVsCodeSession } from './session';
 
 const TOKEN = 'ghp_vscodeSolveToken0123456789abcdefABCD';
@@ -29,7 +30,7 @@ const README_EXAMPLE = 'Example: `sum([1, 2, 3])` is `6`.';
  */
 function script(fixture: FixtureRepo): ScriptedLlmTurn[] {
   return [
-    ...fixingScript(fixture),
+    ...fixingScript(fixture, [], 'npm test'),
     {
       text: 'Adding an example to the README.',
       toolCalls: [
@@ -46,47 +47,6 @@ function script(fixture: FixtureRepo): ScriptedLlmTurn[] {
       ],
     },
     { delayMs: 120_000, toolCalls: [{ name: 'finish', arguments: { message: 'Documented an example.' } }] },
-  ];
-}
-
-function fixingScript(fixture: FixtureRepo): ScriptedLlmTurn[] {
-  return [
-    {
-      text: 'Let me read the code first.',
-      toolCalls: [
-        {
-          name: 'str_replace_editor',
-          arguments: { command: 'view', path: fixture.fix.path, security_risk: 'LOW' },
-        },
-      ],
-    },
-    {
-      text: 'The loop stops one element early.',
-      toolCalls: [
-        {
-          name: 'str_replace_editor',
-          arguments: {
-            command: 'str_replace',
-            path: fixture.fix.path,
-            old_str: fixture.fix.oldStr,
-            new_str: fixture.fix.newStr,
-            security_risk: 'LOW',
-          },
-        },
-      ],
-    },
-    { toolCalls: [{ name: 'execute_bash', arguments: { command: 'npm test', security_risk: 'LOW' } }] },
-    {
-      toolCalls: [
-        {
-          name: 'finish',
-          arguments: {
-            message:
-              'sum() stopped one element early; the loop now covers the whole array. `npm test` passes.',
-          },
-        },
-      ],
-    },
   ];
 }
 

@@ -88,6 +88,20 @@ export function eventSocketUrl(agentServerUrl: string, conversationId: string): 
   return url.toString();
 }
 
+/** The event stream of `conversationId` on the agent server of `sandbox`, with the default backoff. */
+export function connectToConversation(
+  sandbox: { agentServerUrl: string; sessionApiKey: string },
+  conversationId: string,
+  logger: Logger,
+): AgentConnection {
+  return new AgentConnection({
+    agentServerUrl: sandbox.agentServerUrl,
+    conversationId,
+    sessionApiKey: sandbox.sessionApiKey,
+    logger,
+  });
+}
+
 /** The WebSocket client of one conversation's event stream. */
 export class AgentConnection implements EventStream {
   private readonly eventEmitter = new Emitter<Event>();

@@ -7,7 +7,7 @@
  * Used by the VS Code command and the `handoff solve` CLI; nothing here imports `vscode`.
  */
 import type { ConversationId, SandboxInfo } from '@handoff/protocol';
-import { AgentConnection } from '../agent/agent-connection';
+import { connectToConversation } from '../agent/agent-connection';
 import type { EventStream } from '../agent/agent-connection';
 import { HttpRuntimeClient } from '../agent/runtime-client';
 import type { RuntimeClient } from '../agent/runtime-client';
@@ -61,13 +61,7 @@ export function createSolveDependencies(options: SolveConnectionOptions): SolveD
     runtime: new HttpRuntimeClient({ baseUrl: options.runtimeApiUrl, apiKey: options.runtimeApiKey }),
     createAgent: (sandbox) =>
       new HttpSolveAgentClient({ baseUrl: sandbox.agentServerUrl, sessionApiKey: sandbox.sessionApiKey }),
-    createEventStream: (sandbox, conversationId) =>
-      new AgentConnection({
-        agentServerUrl: sandbox.agentServerUrl,
-        conversationId,
-        sessionApiKey: sandbox.sessionApiKey,
-        logger,
-      }),
+    createEventStream: (sandbox, conversationId) => connectToConversation(sandbox, conversationId, logger),
     logger,
   };
 }

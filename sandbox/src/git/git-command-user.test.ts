@@ -1,33 +1,24 @@
-import { spawnSync } from 'node:child_process';
 import { chmod, chown, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandUser } from '../actions/action-context';
-import { systemHost } from '../config';
 import { createGitFixture } from '../testing/git-fixture';
 import type { GitFixture } from '../testing/git-fixture';
 import { RecordingLogger } from '../testing/recording-logger';
+import { canAddUsers, ensureTestUser } from '../testing/test-user';
 import { workspaceChanges } from './changes';
 import { cloneRepository } from './clone';
 import { commitWorkspace } from './commit';
 
 // Switching users needs root; the throwaway user is created here when missing and removed afterwards.
 const USER_NAME = 'handoff-git-test';
-const canAddUsers = process.getuid?.() === 0 && spawnSync('useradd', ['--help']).status === 0;
-let created = false;
 let user: CommandUser;
+let removeUser: () => void = () => undefined;
 let fixture: GitFixture;
 
 beforeAll(async () => {
   if (!canAddUsers) return;
-  if (systemHost.lookUpUser(USER_NAME) === undefined) {
-    const added = spawnSync('useradd', ['--user-group', '--create-home', USER_NAME], { encoding: 'utf8' });
-    if (added.status !== 0) throw new Error(`useradd failed: ${added.stderr}`);
-    created = true;
-  }
-  const found = systemHost.lookUpUser(USER_NAME);
-  if (found === undefined) throw new Error(`${USER_NAME} was not created`);
-  user = found;
+  ({ user, remove: removeUser } = ensureTestUser(USER_NAME));
   fixture = await createGitFixture();
   await chmod(path.dirname(fixture.workspace), 0o755);
   await chown(fixture.workspace, user.uid, user.gid);
@@ -36,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!canAddUsers) return;
   await fixture.dispose();
-  if (created) spawnSync('userdel', ['--remove', USER_NAME]);
+  removeUser();
 });
 
 describe.skipIf(!canAddUsers)('git for a command user (needs root and useradd)', () => {

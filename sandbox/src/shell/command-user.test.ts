@@ -1,30 +1,20 @@
-import { spawnSync } from 'node:child_process';
 import { chown } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandUser } from '../actions/action-context';
-import { systemHost } from '../config';
 import { createShellFixture } from '../testing/shell-fixture';
+import { canAddUsers, ensureTestUser } from '../testing/test-user';
 import { adoptSupplementaryGroups } from './shell-env';
 
 // Switching users needs root (CI and the sandbox image run as root). The throwaway user is
 // created here when missing and removed again afterwards.
 const USER_NAME = 'handoff-test';
-const isRoot = process.getuid?.() === 0;
-const canAddUsers = isRoot && spawnSync('useradd', ['--help']).status === 0;
-let created = false;
 let user: CommandUser;
+let removeUser: () => void = () => undefined;
 let originalGroups: number[] = [];
 
 beforeAll(() => {
   if (!canAddUsers) return;
-  if (systemHost.lookUpUser(USER_NAME) === undefined) {
-    const added = spawnSync('useradd', ['--user-group', '--create-home', USER_NAME], { encoding: 'utf8' });
-    if (added.status !== 0) throw new Error(`useradd failed: ${added.stderr}`);
-    created = true;
-  }
-  const found = systemHost.lookUpUser(USER_NAME);
-  if (found === undefined) throw new Error(`${USER_NAME} was not created`);
-  user = found;
+  ({ user, remove: removeUser } = ensureTestUser(USER_NAME));
   originalGroups = process.getgroups?.() ?? [];
   adoptSupplementaryGroups(user);
 });
@@ -32,7 +22,7 @@ beforeAll(() => {
 afterAll(() => {
   if (!canAddUsers) return;
   process.setgroups?.(originalGroups);
-  if (created) spawnSync('userdel', ['--remove', USER_NAME]);
+  removeUser();
 });
 
 describe.skipIf(!canAddUsers)('commands as HANDOFF_COMMAND_USER (needs root and useradd)', () => {
