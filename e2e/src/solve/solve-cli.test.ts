@@ -6,6 +6,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { ConversationListSchema, EventsPageSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedLlmServer } from '../../../agent-server/src/testing/scripted-llm-server';
 import { runGit } from '../../../extension/src/testing/git-http-server';
@@ -55,8 +56,24 @@ describe('handoff solve', () => {
   });
 
   it('fixes the issue and opens a draft pull request that links it, with the token nowhere', async () => {
-    const llm = await model(fixingScript(world.fixture));
-    const run = await runSolveCli({ world, llm, args: ['solve', 'acme/sum-lib#1'] });
+    const script = fixingScript(world.fixture);
+    // The model takes a moment over its finish: meanwhile the test reads the sandbox as the agent left it.
+    script[script.length - 1] = { ...script.at(-1)!, delayMs: 2000 };
+    const llm = await model(script);
+    let probe: Promise<string> | undefined;
+    const run = await runSolveCli({
+      world,
+      llm,
+      args: ['solve', 'acme/sum-lib#1'],
+      onStart: () => {
+        probe = readSandboxWhenFinishing(world, llm);
+      },
+    });
+    // Every event of the conversation, the workspace's .git and the agent server's state files.
+    const sandboxContents = await probe!;
+    expect(sandboxContents).toContain('"type":"observation"');
+    expect(sandboxContents).toContain(`url = ${world.fixture.cloneUrl}`);
+    expect(sandboxContents).not.toContain(TOKENS.alice);
 
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
@@ -211,6 +228,33 @@ describe('handoff solve', () => {
     expect(await runningSandboxes(world)).toEqual([]);
   });
 });
+
+/**
+ * Waits for the model's last request (the agent is about to finish), then reads the one sandbox's
+ * conversation events over HTTP and every file of its workspace's `.git` and of its state folder.
+ */
+async function readSandboxWhenFinishing(world: SolveWorld, llm: ScriptedLlmServer): Promise<string> {
+  while (llm.requests.length < 4) await new Promise((resolve) => setTimeout(resolve, 20));
+  const [sandbox] = (await runningSandboxes(world)).filter((s) => s.labels['solve'] === 'acme/sum-lib#1');
+  if (sandbox === undefined) throw new Error('no sandbox labelled solve=acme/sum-lib#1');
+  const headers = { [SESSION_API_KEY_HEADER]: sandbox.sessionApiKey };
+  const list = ConversationListSchema.parse(
+    await (await fetch(`${sandbox.agentServerUrl}/api/conversations`, { headers })).json(),
+  );
+  const pages = await Promise.all(
+    list.items.map(async (c) =>
+      EventsPageSchema.parse(
+        await (await fetch(`${sandbox.agentServerUrl}/api/conversations/${c.id}/events?limit=1000`, { headers })).json(),
+      ),
+    ),
+  );
+  const folder = path.join(world.runtime.sandboxRoot!, sandbox.id);
+  return [
+    JSON.stringify(pages),
+    ...everyFile(path.join(folder, 'workspace', '.git')),
+    ...everyFile(path.join(folder, 'state')),
+  ].join('\n');
+}
 
 /** Applies the patch to a fresh clone of the base commit; returns the patched file. */
 async function checkPatchApplies(world: SolveWorld, patchFile: string): Promise<string> {

@@ -79,6 +79,8 @@ export interface RuntimeEndpoint {
   apiKey: string;
   /** Everything it logged so far. */
   log(): string;
+  /** Where the process provider keeps its sandboxes' folders (absent for Docker). */
+  sandboxRoot?: string;
 }
 
 /** The world one test file runs in. */
@@ -125,6 +127,7 @@ export async function startSolveWorld(options: SolveWorldOptions = {}): Promise<
     url: stack!.runtime.url,
     apiKey: stack!.apiKey,
     log: () => stack!.runtime.stderr(),
+    sandboxRoot: stack!.sandboxRoot,
   };
   return {
     git,
