@@ -86,7 +86,7 @@ describe('handoff solve', () => {
     // The branch holds the fix, committed as the token's user.
     const pushed = await readBranchFile(world, BRANCH, 'src/sum.js');
     expect(pushed.content).toContain(world.fixture.fix.newStr);
-    expect(pushed.author).toMatch(/^alice <\d+\+alice@users\.noreply\.github\.com>$/);
+    expect(pushed.author).toMatch(/^alice <\d+\+alice@users\.noreply\.127\.0\.0\.1>$/); // the API host, as on GitHub Enterprise
     expect((await world.git.refs('acme', 'sum-lib'))['refs/heads/main']).toBe(world.fixture.headSha);
 
     // The draft pull request and the issue comment.

@@ -217,3 +217,16 @@ describe('GitHubClient against the GitHub stand-in', () => {
     expect(error.message).not.toContain(WRITER);
   });
 });
+
+describe('GitHubClient.noreplyEmail', () => {
+  it("is GitHub's private commit address, on the Enterprise host when there is one", () => {
+    const user = { id: 42, login: 'alice' };
+    expect(new GitHubClient({ auth: 't' }).noreplyEmail(user)).toBe('42+alice@users.noreply.github.com');
+    expect(new GitHubClient({ auth: 't', baseUrl: 'https://api.github.com' }).noreplyEmail(user)).toBe(
+      '42+alice@users.noreply.github.com',
+    );
+    expect(new GitHubClient({ auth: 't', baseUrl: 'https://ghe.example/api/v3' }).noreplyEmail(user)).toBe(
+      '42+alice@users.noreply.ghe.example',
+    );
+  });
+});

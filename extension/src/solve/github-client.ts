@@ -134,6 +134,22 @@ export class GitHubClient {
     return { login: data.login, id: data.id, name: data.name ?? undefined };
   }
 
+  /**
+   * The user's private commit email, `<id>+<login>@users.noreply.<host>`: GitHub attributes the
+   * commit to the account without revealing an address (Enterprise: its own host).
+   */
+  noreplyEmail(user: Pick<GitHubUser, 'id' | 'login'>): string {
+    const api = this.options.baseUrl ?? 'https://api.github.com';
+    let host = 'github.com';
+    try {
+      const hostname = new URL(api).hostname;
+      if (hostname !== 'api.github.com') host = hostname;
+    } catch {
+      // A base URL octokit accepted is a URL; keep github.com otherwise.
+    }
+    return `${String(user.id)}+${user.login}@users.noreply.${host}`;
+  }
+
   async repo(owner: string, repo: string): Promise<GitHubRepository> {
     const target = `${owner}/${repo}`;
     const attempt = { target, needs: `read ${target}`, doing: `read ${target}` };

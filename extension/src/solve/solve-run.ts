@@ -103,7 +103,7 @@ export class SolveRun {
         `Your GitHub account (${me.login}) cannot push to ${owner}/${name}, so Handoff could not open a pull request from a branch. Ask for write access to the repository, or sign in with an account that has it.`,
       );
     if (issue.state !== 'open') this.notices.push(`Issue #${String(number)} is ${issue.state}; solving it anyway.`);
-    const author = { name: me.name ?? me.login, email: `${String(me.id)}+${me.login}@users.noreply.github.com` };
+    const author = { name: me.name ?? me.login, email: github.noreplyEmail(me) };
     return { repo, issue, author };
   }
 
