@@ -172,6 +172,36 @@ describe('handoff solve', () => {
     expect(await runningSandboxes(world)).toEqual([]);
   });
 
+  it('pushes the kept work later, once GitHub lets the token push, without running the agent again', async () => {
+    const failed = await runSolveCli({
+      world,
+      llm: await model(fixingScript(world.fixture)),
+      args: ['solve', 'acme/sum-lib#1', '--keep-sandbox', '--patch-dir', 'kept'],
+      token: TOKENS.bob,
+    });
+    expect(failed.result).toMatchObject({ status: 'failed', kind: 'forbidden', step: 'push', sandboxKept: true });
+    const sandboxId = String(failed.result!['sandboxId']);
+    expect((await runningSandboxes(world)).map((s) => s.id)).toEqual([sandboxId]);
+
+    world.grants[TOKENS.bob] = { push: true }; // bob is given write access
+    const idle = await model([]);
+    const run = await runSolveCli({ world, llm: idle, args: ['solve', 'acme/sum-lib#1', '--resume', sandboxId], token: TOKENS.bob });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.result).toMatchObject({ status: 'opened', sandboxId, agentSteps: 4 });
+    expect(idle.requests).toHaveLength(0);
+    const branch = String(run.result!['branch']);
+    expect((await readBranchFile(world, branch, 'src/sum.js')).content).toContain(world.fixture.fix.newStr);
+    const pull = world.github.pulls('acme/sum-lib').find((p) => p.head === branch);
+    expect(pull).toMatchObject({ draft: true, user: 'bob' });
+    expect(pull!.body).toMatch(/- `node --test`: exit 0/);
+    expect(await runningSandboxes(world)).toEqual([]);
+
+    const gone = await runSolveCli({ world, llm: idle, args: ['solve', 'acme/sum-lib#1', '--resume', sandboxId], token: TOKENS.bob });
+    expect(gone.exitCode).toBe(1);
+    expect(gone.result!['message']).toMatch(/is gone, so its work cannot be pushed from there/);
+  });
+
   it('pushes to the next free branch name when the branch already exists, overwriting nothing', async () => {
     const taken = await world.git.refs('acme', 'sum-lib');
     const existing = taken[`refs/heads/${BRANCH}`];
@@ -180,13 +210,15 @@ describe('handoff solve', () => {
     const run = await runSolveCli({ world, llm, args: ['solve', 'acme/sum-lib#1'] });
 
     expect(run.exitCode).toBe(0);
-    expect(run.result).toMatchObject({ status: 'opened', branch: `${BRANCH}-2` });
+    const pushedTo = String(run.result!['branch']);
+    expect(pushedTo).toMatch(new RegExp(`^${BRANCH}-\\d$`));
+    expect(run.result).toMatchObject({ status: 'opened' });
     expect(run.result!['notices']).toEqual([
-      `Branch ${BRANCH} already exists on GitHub, so the changes were pushed to ${BRANCH}-2.`,
+      `Branch ${BRANCH} already exists on GitHub, so the changes were pushed to ${pushedTo}.`,
     ]);
     const after = await world.git.refs('acme', 'sum-lib');
     expect(after[`refs/heads/${BRANCH}`]).toBe(existing);
-    const second = world.github.pulls('acme/sum-lib').find((p) => p.head === `${BRANCH}-2`);
+    const second = world.github.pulls('acme/sum-lib').find((p) => p.head === pushedTo);
     expect(second).toMatchObject({ draft: true, base: 'main' });
   });
 

@@ -86,6 +86,8 @@ export interface RuntimeEndpoint {
 /** The world one test file runs in. */
 export interface SolveWorld {
   git: GitHttpServer;
+  /** What each token may do on the git server, read at every request (tests may change it). */
+  grants: Record<string, { push: boolean }>;
   github: GitHubStandIn;
   fixture: FixtureRepo;
   runtime: RuntimeEndpoint;
@@ -106,10 +108,8 @@ export interface SolveWorldOptions {
 export async function startSolveWorld(options: SolveWorldOptions = {}): Promise<SolveWorld> {
   const gitRoot = mkdtempSync(path.join(tmpdir(), 'handoff-solve-git-'));
   const workDir = mkdtempSync(path.join(tmpdir(), 'handoff-solve-cli-'));
-  const git = await GitHttpServer.start({
-    root: gitRoot,
-    tokens: { [TOKENS.alice]: { push: true }, [TOKENS.bob]: { push: false }, [TOKENS.carol]: { push: false } },
-  });
+  const grants = { [TOKENS.alice]: { push: true }, [TOKENS.bob]: { push: false }, [TOKENS.carol]: { push: false } };
+  const git = await GitHttpServer.start({ root: gitRoot, tokens: grants });
   const exposed = await options.sandboxGitUrl?.(git);
   const fixture = await createFixtureRepo(git);
   const github = await GitHubStandIn.start({
@@ -131,6 +131,7 @@ export async function startSolveWorld(options: SolveWorldOptions = {}): Promise<
   };
   return {
     git,
+    grants,
     github,
     fixture,
     runtime,

@@ -72,6 +72,8 @@ describe('handoff command line', () => {
       '--patch-dir',
       'out',
       '--keep-sandbox',
+      '--resume',
+      'sbx-1a2b',
       '--json',
     ], { ...ENV, OPENAI_API_KEY: 'sk-openai' });
     expect(config).toMatchObject({
@@ -82,6 +84,7 @@ describe('handoff command line', () => {
       githubApiUrl: 'https://ghe.example/api/v3',
       patchDir: '/work/out',
       keepSandbox: true,
+      resumeSandboxId: 'sbx-1a2b',
       json: true,
     });
   });
@@ -109,6 +112,7 @@ describe('handoff command line', () => {
     expect(usageError(['solve', 'a/b#1', '--bogus'])).toMatch(/Unknown option '--bogus'.*handoff --help/);
     expect(usageError(['solve', 'a/b#1', '--max-budget=-1'])).toMatch(/--max-budget must be a positive number/);
     expect(usageError(['solve', 'a/b#1', '--max-iterations', '2.5'])).toMatch(/--max-iterations must be a positive whole number/);
+    expect(usageError(['solve', 'a/b#1', '--resume', '../etc'])).toMatch(/--resume takes the sandboxId/);
     expect(usageError(['solve', 'a/b#1', '--runtime-api', 'ftp://x'])).toMatch(/--runtime-api must be an http\(s\) URL/);
     expect(usageError(['solve', 'a/b#1', '--model', 'gpt-4o'])).toMatch(/--model is invalid: must be "provider\/model"/);
     expect(usageError(['solve', 'a/b#1'], { ...ENV, GITHUB_TOKEN: '' })).toMatch(/No GitHub token: set GITHUB_TOKEN/);

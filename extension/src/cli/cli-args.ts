@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LlmConfigSchema } from '@handoff/protocol';
+import { LlmConfigSchema, SandboxIdSchema } from '@handoff/protocol';
 import type { LlmConfig } from '@handoff/protocol';
 import { InvalidGitHubRefError, parseGitHubRef } from '../solve/issue-ref';
 import type { IssueTarget } from '../solve/solve-types';
@@ -33,7 +33,10 @@ Options:
                              GitHub Enterprise: https://<host>/api/v3)
   --patch-dir <dir>          Where the agent's changes are saved when no pull request is opened
                              (default: the current directory)
-  --keep-sandbox             Keep the sandbox of a failed solve (to inspect it) instead of stopping it
+  --keep-sandbox             Keep the sandbox of a failed solve (to inspect it, or push its work later)
+                             instead of stopping it
+  --resume <sandbox-id>      Push the work of an earlier solve kept with --keep-sandbox (after GitHub
+                             refused its push) and open the pull request; the agent does not run again
   --json                     Print progress and the result as JSON lines on stdout
   -h, --help                 Show this help
 
@@ -55,6 +58,8 @@ export interface SolveCliConfig {
   maxIterations: number | undefined;
   patchDir: string;
   keepSandbox: boolean;
+  /** The kept sandbox of an earlier solve whose work is to be published. */
+  resumeSandboxId: string | undefined;
   json: boolean;
 }
 
@@ -70,6 +75,7 @@ const OPTIONS = {
   'github-api-url': { type: 'string' },
   'patch-dir': { type: 'string' },
   'keep-sandbox': { type: 'boolean' },
+  resume: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -102,6 +108,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       maxIterations: positiveNumber(values['max-iterations'], '--max-iterations', true),
       patchDir: path.resolve(cwd, values['patch-dir'] ?? '.'),
       keepSandbox: values['keep-sandbox'] === true,
+      resumeSandboxId: sandboxId(values.resume),
       json: values.json === true,
     },
   };
@@ -167,6 +174,13 @@ function optionalUrl(value: string | undefined, option: string): string | undefi
     throw new UsageError(`${option} must be an http(s) URL, not "${value}".`);
   }
   return value.replace(/\/+$/, '');
+}
+
+function sandboxId(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!SandboxIdSchema.safeParse(value).success)
+    throw new UsageError(`--resume takes the sandboxId of an earlier solve's result, not "${value}".`);
+  return value;
 }
 
 function positiveNumber(value: string | undefined, option: string, integer: boolean): number | undefined {

@@ -62,6 +62,7 @@ export async function runCli(environment: CliEnvironment): Promise<number> {
       signal: environment.signal,
       onProgress: progressPrinter(environment, config.json),
       releaseSandbox: config.keepSandbox ? 'on_success' : 'always',
+      ...(config.resumeSandboxId === undefined ? {} : { resume: { sandboxId: config.resumeSandboxId } }),
     },
     deps,
   );

@@ -10,7 +10,7 @@ import { checkOutBranch } from '../solve/local-branch';
 import { LocalGitError, gitHubRemotes } from '../solve/local-git';
 import { urlHost } from '../solve/local-github-host';
 import { applyPatch } from '../solve/local-patch';
-import { canOpenConversation, issueLabel } from '../solve/local-solve-list';
+import { canOpenConversation, canPushAgain, issueLabel } from '../solve/local-solve-list';
 import type { SolveEntry, SolveList } from '../solve/local-solve-list';
 import type { SolveFailed, SolveOpened } from '../solve/solve-types';
 import { gitHubHostFor, gitHubSession } from './github-session';
@@ -21,6 +21,8 @@ export interface SolveActionsOptions {
   logger: Logger;
   /** Shows a conversation of a sandbox in the Handoff chat. */
   openConversation(sandboxId: string, conversationId: ConversationId): Promise<void>;
+  /** Publishes a failed solve's work again from its kept sandbox (a new solve in the list). */
+  pushAgain(entry: SolveEntry): Promise<void>;
 }
 
 const OPEN_PR = 'Open Pull Request';
@@ -28,6 +30,7 @@ const CHECK_OUT = 'Check Out Branch';
 const APPLY = 'Apply Changes Locally';
 const SAVE = 'Save Patch…';
 const OPEN_CONVERSATION = 'Open Conversation';
+const PUSH_AGAIN = 'Push Again';
 
 /** The solve actions; each takes a solve (a tree row or its id) and reports failures itself. */
 export class SolveActions {
@@ -47,6 +50,17 @@ export class SolveActions {
     const outcome = entry.outcome;
     if (outcome?.status !== 'opened') return;
     await vscode.env.openExternal(vscode.Uri.parse(outcome.pullRequest.htmlUrl));
+  }
+
+  /** Pushes a solve's kept work again (after the token got write access, say) and opens the pull request. */
+  async pushAgain(entry: SolveEntry): Promise<void> {
+    if (!canPushAgain(entry)) {
+      void vscode.window.showWarningMessage(
+        `Handoff: the work of ${issueLabel(entry.target)} cannot be pushed again from its sandbox; apply its changes locally instead.`,
+      );
+      return;
+    }
+    await this.report(this.options.pushAgain(entry));
   }
 
   async openConversation(entry: SolveEntry): Promise<void> {
@@ -161,6 +175,7 @@ export class SolveActions {
 
   private async showFailed(entry: SolveEntry, outcome: SolveFailed): Promise<void> {
     const buttons = [
+      ...(canPushAgain(entry) ? [PUSH_AGAIN] : []),
       ...(outcome.diff && !outcome.diff.truncated ? [APPLY] : []),
       ...(outcome.diff ? [SAVE] : []),
       ...(canOpenConversation(entry) ? [OPEN_CONVERSATION] : []),
@@ -176,6 +191,7 @@ export class SolveActions {
             `Handoff: no pull request for ${issueLabel(entry.target)}: ${outcome.message}`,
             ...buttons,
           );
+    if (choice === PUSH_AGAIN) await this.pushAgain(entry);
     if (choice === APPLY) await this.applyChanges(entry);
     if (choice === SAVE) await this.savePatch(entry);
     if (choice === OPEN_CONVERSATION) await this.openConversation(entry);

@@ -49,6 +49,7 @@ export function registerSolveCommands(options: SolveCommandsOptions): vscode.Dis
       // Live from its sandbox (resumed if paused); the archive, read-only, once the sandbox is gone.
       await options.session.open({ conversationId, sandboxId }, () => options.history.events(conversationId));
     },
+    pushAgain: (entry) => pushAgain(context, entry),
   });
   const context: SolveRunContext = {
     list,
@@ -85,6 +86,7 @@ function registerRowCommands(actions: SolveActions): vscode.Disposable[] {
     'handoff.solves.applyChanges': (entry) => actions.applyChanges(entry),
     'handoff.solves.savePatch': (entry) => actions.savePatch(entry),
     'handoff.solves.openConversation': (entry) => actions.openConversation(entry),
+    'handoff.solves.pushAgain': (entry) => actions.pushAgain(entry),
   };
   return Object.entries(rowCommands).map(([command, run]) =>
     vscode.commands.registerCommand(command, (argument: unknown) => {
@@ -121,6 +123,22 @@ async function solveIssueCommand(context: SolveRunContext, argument: unknown): P
     context.logger.warn(`Solve Issue: ${message}`);
     void vscode.window.showErrorMessage(`Handoff: ${message}`);
   }
+}
+
+/** Publishes a failed solve's kept work as a new solve: signs in again (the token may have changed). */
+async function pushAgain(context: SolveRunContext, entry: SolveEntry): Promise<void> {
+  const { sandbox, conversationId } = entry;
+  if (sandbox === undefined || conversationId === undefined) return;
+  const host = gitHubHostFor(new URL(entry.webUrl).host);
+  const token = await signIn(host);
+  if (token === undefined) return;
+  await startSolve(context, {
+    target: entry.target,
+    issueTitle: entry.issueTitle,
+    host,
+    token,
+    resume: { sandboxId: sandbox.id, conversationId },
+  });
 }
 
 /** The issue from the argument, or from the repository and issue pickers; undefined when dismissed. */

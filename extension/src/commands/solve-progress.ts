@@ -13,7 +13,7 @@ import type { GitHubHost } from '../solve/local-github-host';
 import { issueLabel } from '../solve/local-solve-list';
 import type { SolveEntry, SolveList } from '../solve/local-solve-list';
 import { createSolveDependencies, solveIssue } from '../solve/solve-issue';
-import type { IssueTarget, SolveFailed, SolveOutcome, SolveProgress } from '../solve/solve-types';
+import type { IssueTarget, SolveFailed, SolveOutcome, SolveProgress, SolveRequest } from '../solve/solve-types';
 
 /** The solve to start. */
 export interface SolveStart {
@@ -22,6 +22,8 @@ export interface SolveStart {
   host: GitHubHost;
   /** The signed-in user's GitHub token; it goes to the solve flow only. */
   token: string;
+  /** Publish an earlier solve's kept work instead of solving again. */
+  resume?: SolveRequest['resume'];
 }
 
 /** What a running solve reports to. */
@@ -157,6 +159,7 @@ async function execute(
         onProgress,
         // A failed solve keeps its sandbox, so its conversation can still be opened.
         releaseSandbox: 'on_success',
+        ...(start.resume === undefined ? {} : { resume: start.resume }),
       },
       deps,
     );

@@ -1,6 +1,6 @@
 import type { ConversationId, SandboxInfo } from '@handoff/protocol';
 import { describe, expect, it } from 'vitest';
-import { canOpenConversation, describeSolve, SolveList, solveContextValue } from './local-solve-list';
+import { canOpenConversation, canPushAgain, describeSolve, SolveList, solveContextValue } from './local-solve-list';
 import type { SolveFailed, SolveOpened } from './solve-types';
 
 const TARGET = { owner: 'acme', repo: 'sum-lib', number: 1 };
@@ -99,6 +99,21 @@ describe('SolveList', () => {
     expect(list.cancel(entry.id)).toBe(false);
     expect(describeSolve({ ...done, outcome: failed() })).toBe('failed (pushing the branch)');
     expect(canOpenConversation({ ...done, outcome: failed({ sandboxKept: false }) })).toBe(false);
+  });
+
+  it('offers Push Again only for a refused push whose sandbox and changes are kept', () => {
+    const list = new SolveList();
+    const { entry } = start(list);
+    list.report(entry.id, { step: 'push', message: '', sandbox: SANDBOX, conversationId: CONVERSATION });
+    const diff = { patch: 'diff --git …', truncated: false, files: [], baseCommit: 'b'.repeat(40), baseBranch: 'main' };
+    list.finish(entry.id, failed({ kind: 'forbidden', step: 'push', diff }));
+    const done = list.get(entry.id)!;
+    expect(canPushAgain(done)).toBe(true);
+    expect(solveContextValue(done)).toBe('handoff.solve.failed.diff.push.conversation');
+    expect(canPushAgain({ ...done, outcome: failed({ step: 'push', diff, sandboxKept: false }) })).toBe(false);
+    expect(canPushAgain({ ...done, outcome: failed({ step: 'agent', diff }) })).toBe(false);
+    expect(canPushAgain({ ...done, outcome: failed({ step: 'push' }) })).toBe(false);
+    expect(canPushAgain({ ...done, outcome: opened() })).toBe(false);
   });
 
   it('lists newest first and aborts every running solve when disposed', () => {

@@ -179,12 +179,30 @@ export function canOpenConversation(entry: SolveEntry): boolean {
 }
 
 /**
+ * Whether the work of a solve whose push failed (e.g. GitHub refused it) can be pushed again from
+ * its kept sandbox, without running the agent again.
+ */
+export function canPushAgain(entry: SolveEntry): boolean {
+  const outcome = entry.outcome;
+  return (
+    outcome?.status === 'failed' &&
+    outcome.step === 'push' &&
+    outcome.diff !== undefined &&
+    outcome.sandboxKept &&
+    entry.sandbox !== undefined &&
+    entry.conversationId !== undefined
+  );
+}
+
+/**
  * The tree item's `contextValue`: `handoff.solve.<state>` plus `.diff` (a failed solve kept
- * changes) and `.conversation` (see {@link canOpenConversation}); menus match on these.
+ * changes), `.push` (see {@link canPushAgain}) and `.conversation` (see
+ * {@link canOpenConversation}); menus match on these.
  */
 export function solveContextValue(entry: SolveEntry): string {
   const parts = [`handoff.solve.${entry.state}`];
   if (entry.outcome?.status === 'failed' && entry.outcome.diff) parts.push('diff');
+  if (canPushAgain(entry)) parts.push('push');
   if (canOpenConversation(entry)) parts.push('conversation');
   return parts.join('.');
 }

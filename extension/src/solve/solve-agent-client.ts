@@ -5,6 +5,8 @@
  */
 import {
   ConversationInfoSchema,
+  ConversationListSchema,
+  EventsPageSchema,
   GitChangesResponseSchema,
   GitCloneResponseSchema,
   GitPushResponseSchema,
@@ -13,6 +15,8 @@ import {
 import type {
   ConversationId,
   ConversationInfo,
+  Event,
+  EventsPage,
   GitChangesResponse,
   GitCloneRequest,
   GitCloneResponse,
@@ -33,6 +37,10 @@ export interface SolveAgentClient extends AgentHttpClient {
   conversation(conversationId: ConversationId): Promise<ConversationInfo>;
   /** A workspace file's text; undefined when it does not exist. */
   readFile(path: string): Promise<string | undefined>;
+  /** The conversations on the agent server, newest first (the first page). */
+  conversations(): Promise<ConversationInfo[]>;
+  /** Every event of a conversation, in `seq` order. */
+  events(conversationId: ConversationId): Promise<Event[]>;
 }
 
 /** Options of {@link HttpSolveAgentClient}. */
@@ -84,6 +92,35 @@ export class HttpSolveAgentClient extends HttpAgentClient implements SolveAgentC
       },
       ConversationInfoSchema,
     );
+  }
+
+  async conversations(): Promise<ConversationInfo[]> {
+    const list = await requestJson(
+      this.http,
+      { method: 'GET', path: '/api/conversations', headers: this.keyHeader(), what: 'Listing the conversations' },
+      ConversationListSchema,
+    );
+    return list.items;
+  }
+
+  async events(conversationId: ConversationId): Promise<Event[]> {
+    const events: Event[] = [];
+    let afterSeq: number | undefined = 0;
+    while (afterSeq !== undefined) {
+      const page: EventsPage = await requestJson(
+        this.http,
+        {
+          method: 'GET',
+          path: `/api/conversations/${encodeURIComponent(conversationId)}/events?afterSeq=${String(afterSeq)}&limit=1000`,
+          headers: this.keyHeader(),
+          what: "Reading the conversation's events",
+        },
+        EventsPageSchema,
+      );
+      events.push(...page.items);
+      afterSeq = page.nextAfterSeq;
+    }
+    return events;
   }
 
   async readFile(path: string): Promise<string | undefined> {

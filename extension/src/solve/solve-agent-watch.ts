@@ -60,8 +60,52 @@ export function watchAgent(options: WatchAgentOptions): { work: AgentWork; done:
   return { work, done };
 }
 
-class AgentWatcher {
+/** Adds up what the agent did from its events: steps, cost, model time, commands, the summary. */
+export class WorkTally {
   private readonly commandByAction = new Map<string, string>();
+
+  constructor(readonly work: AgentWork = { steps: 0, costUsd: 0, modelMs: 0, commands: [], summary: undefined }) {}
+
+  /** Counts `event`; true when it changed a figure shown in progress (a step or the cost). */
+  add(event: Event): boolean {
+    const { work } = this;
+    switch (event.type) {
+      case 'action': {
+        work.steps += 1;
+        const { action } = event;
+        if (action.type === 'run_command') this.commandByAction.set(event.actionId, action.command);
+        if (action.type === 'finish') work.summary = action.message;
+        return true;
+      }
+      case 'observation': {
+        const command = this.commandByAction.get(event.actionId);
+        if (event.observation.type === 'run_command' && command !== undefined && command.trim() !== '' && event.observation.status !== 'busy')
+          work.commands.push({ command, exitCode: event.observation.exitCode });
+        return false;
+      }
+      case 'llm_usage':
+        work.costUsd = event.total.costUsd;
+        work.modelMs = event.total.latencyMs;
+        return true;
+      case 'message':
+      case 'agent_state_changed':
+      case 'error':
+      case 'condensation':
+      case 'confirmation':
+        return false;
+    }
+  }
+}
+
+/** What the agent did, from a finished conversation's events (an earlier solve's, published again). */
+export function workFromEvents(events: readonly Event[]): AgentWork {
+  const tally = new WorkTally();
+  for (const event of events) tally.add(event);
+  return tally.work;
+}
+
+class AgentWatcher {
+  private readonly tally: WorkTally;
   private lastError: string | undefined;
   private lastMessage: string | undefined;
   private nudges = 0;
@@ -69,9 +113,11 @@ class AgentWatcher {
 
   constructor(
     private readonly options: WatchAgentOptions,
-    private readonly work: AgentWork,
+    work: AgentWork,
     private readonly resolve: (end: AgentEnd) => void,
-  ) {}
+  ) {
+    this.tally = new WorkTally(work);
+  }
 
   start(): void {
     const { stream, signal } = this.options;
@@ -90,43 +136,10 @@ class AgentWatcher {
   }
 
   private onEvent(event: Event): void {
-    switch (event.type) {
-      case 'action':
-        this.onAction(event.actionId, event.action);
-        return;
-      case 'observation':
-        if (event.observation.type === 'run_command') {
-          const command = this.commandByAction.get(event.actionId);
-          if (command !== undefined && command.trim() !== '' && event.observation.status !== 'busy')
-            this.work.commands.push({ command, exitCode: event.observation.exitCode });
-        }
-        return;
-      case 'llm_usage':
-        this.work.costUsd = event.total.costUsd;
-        this.work.modelMs = event.total.latencyMs;
-        this.options.onProgress(this.work);
-        return;
-      case 'error':
-        this.lastError = event.error.message;
-        return;
-      case 'message':
-        if (event.source === 'agent') this.lastMessage = event.text;
-        return;
-      case 'agent_state_changed':
-        this.onState(event.state, event.reason);
-        return;
-      case 'condensation':
-      case 'confirmation':
-        return;
-    }
-  }
-
-  private onAction(actionId: string, action: { type: string; command?: string; message?: string }): void {
-    this.work.steps += 1;
-    if (action.type === 'run_command' && action.command !== undefined)
-      this.commandByAction.set(actionId, action.command);
-    if (action.type === 'finish' && action.message !== undefined) this.work.summary = action.message;
-    this.options.onProgress(this.work);
+    if (this.tally.add(event)) this.options.onProgress(this.tally.work);
+    if (event.type === 'error') this.lastError = event.error.message;
+    if (event.type === 'message' && event.source === 'agent') this.lastMessage = event.text;
+    if (event.type === 'agent_state_changed') this.onState(event.state, event.reason);
   }
 
   private onState(state: AgentState, reason: string | undefined): void {

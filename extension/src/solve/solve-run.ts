@@ -3,12 +3,12 @@
  * expected failure is a {@link SolveStop} that {@link SolveRun.execute} turns into the outcome,
  * with the agent's diff read back first so nothing is lost.
  */
-import type { ConversationId, GitChangesResponse, GitIdentity, SandboxInfo } from '@handoff/protocol';
+import type { ConversationId, GitChangesResponse, GitIdentity, SandboxId, SandboxInfo } from '@handoff/protocol';
 import { ApiError } from '../agent/errors';
 import { GitHubApiError } from './github-client';
 import type { GitHubIssue, GitHubRepository } from './github-client';
 import type { SolveAgentClient } from './solve-agent-client';
-import { watchAgent } from './solve-agent-watch';
+import { watchAgent, workFromEvents } from './solve-agent-watch';
 import type { AgentWork } from './solve-agent-watch';
 import type { SolveDependencies } from './solve-issue';
 import { branchName, buildPullRequestBody, buildTask, redact } from './solve-task';
@@ -76,11 +76,21 @@ export class SolveRun {
 
   private async solve(): Promise<SolveOpened> {
     const context = await this.timed('github', () => this.readIssue());
-    this.sandbox = await this.timed('sandbox', () => this.startSandbox());
-    const agent = this.deps.createAgent(this.sandbox);
-    this.agent = agent;
-    const agentsMd = await this.timed('clone', () => this.clone(agent, context.repo));
-    await this.timed('agent', () => this.runAgent(agent, context, agentsMd));
+    const { resume } = this.request;
+    let agent: SolveAgentClient;
+    if (resume === undefined) {
+      this.sandbox = await this.timed('sandbox', () => this.startSandbox());
+      agent = this.deps.createAgent(this.sandbox);
+      this.agent = agent;
+      const agentsMd = await this.timed('clone', () => this.clone(agent, context.repo));
+      await this.timed('agent', () => this.runAgent(agent, context, agentsMd));
+    } else {
+      this.sandbox = await this.timed('sandbox', () => this.reopenSandbox(resume.sandboxId));
+      agent = this.deps.createAgent(this.sandbox);
+      this.agent = agent;
+      this.cloned = true;
+      await this.timed('agent', () => this.readFinishedWork(agent, resume.conversationId));
+    }
     const changes = await agent.changes();
     if (changes.files.length === 0)
       throw new SolveStop('no_changes', `The agent finished without changing any file, so there is nothing to push.${this.summaryHint()}`);
@@ -110,6 +120,26 @@ export class SolveRun {
   private async startSandbox(): Promise<SandboxInfo> {
     const { owner, repo, number } = this.request.target;
     return this.deps.runtime.start({ labels: { [SOLVE_SANDBOX_LABEL]: `${owner}/${repo}#${String(number)}` } });
+  }
+
+  /** The kept sandbox of an earlier solve, resumed when paused. */
+  private async reopenSandbox(sandboxId: SandboxId): Promise<SandboxInfo> {
+    const found = await this.deps.runtime.get(sandboxId);
+    if (found === undefined)
+      throw new SolveStop('failed', `The sandbox of the earlier solve (${sandboxId}) is gone, so its work cannot be pushed from there: apply its saved changes locally, or solve the issue again.`);
+    return found.status === 'running' ? found : this.deps.runtime.resume(sandboxId);
+  }
+
+  /** What the agent of an earlier solve did, from its conversation, which must have finished. */
+  private async readFinishedWork(agent: SolveAgentClient, given: ConversationId | undefined): Promise<void> {
+    const info = given === undefined ? (await agent.conversations())[0] : await agent.conversation(given);
+    if (info === undefined) throw new SolveStop('failed', 'The sandbox of the earlier solve has no conversation to publish. Solve the issue again.');
+    const conversationId = info.id;
+    this.conversationId = conversationId;
+    if (info.state !== 'finished')
+      throw new SolveStop('agent_failed', `The earlier solve's agent did not finish (it is ${info.state}), so there is nothing to publish. Solve the issue again.`);
+    this.work = workFromEvents(await agent.events(conversationId));
+    this.report('agent', `${SOLVE_STEP_TITLES.agent}: step ${String(this.work.steps)}, ${dollars(this.work.costUsd)} (earlier)`);
   }
 
   /** Clones the default branch; returns the repository's AGENTS.md, if any. */

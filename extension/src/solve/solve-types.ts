@@ -2,7 +2,7 @@
  * @module The solve flow's inputs, progress reports and outcome: what the VS Code command and the
  * `handoff solve` CLI pass to {@link solveIssue} and read back. Nothing here imports `vscode`.
  */
-import type { ConversationId, GitChangedFile, LlmConfig, SandboxInfo } from '@handoff/protocol';
+import type { ConversationId, GitChangedFile, LlmConfig, SandboxId, SandboxInfo } from '@handoff/protocol';
 
 /**
  * The sandbox label that marks a solve's sandbox (value `owner/repo#n`). Its workspace is a clone
@@ -66,6 +66,12 @@ export interface SolveRequest {
    * Default `always`.
    */
   releaseSandbox?: 'always' | 'on_success';
+  /**
+   * Publishes the work of an earlier solve instead of solving again: its kept sandbox and its
+   * finished conversation (after a push or pull request failed, e.g. the token got write access
+   * since). The agent does not run again. Without `conversationId`, the sandbox's newest one.
+   */
+  resume?: { sandboxId: SandboxId; conversationId?: ConversationId };
 }
 
 /** Wall time of each step that ran, in milliseconds. */
