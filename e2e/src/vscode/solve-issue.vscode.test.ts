@@ -47,6 +47,8 @@ function script(fixture: FixtureRepo): ScriptedLlmTurn[] {
       ],
     },
     { delayMs: 120_000, toolCalls: [{ name: 'finish', arguments: { message: 'Documented an example.' } }] },
+    // Issue #1 again, for the push GitHub refuses.
+    ...fixingScript(fixture, [], 'npm test'),
   ];
 }
 
@@ -62,12 +64,14 @@ describe('Solve Issue in real VS Code: from the issue picker to a draft pull req
   let github: GitHubStandIn;
   let fixture: FixtureRepo;
   let session: AgentVsCodeSession | undefined;
+  /** What the token may do on the git server, read at every request. */
+  const grants = { [TOKEN]: { push: true } };
 
   beforeAll(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'handoff-solve-vscode-'));
     gitServer = await GitHttpServer.start({
       root: path.join(root, 'repos'),
-      tokens: { [TOKEN]: { push: true } },
+      tokens: grants,
     });
     fixture = await createFixtureRepo(gitServer);
     github = await GitHubStandIn.start({
@@ -228,5 +232,40 @@ describe('Solve Issue in real VS Code: from the issue picker to a draft pull req
       .waitFor();
     await chat.getByText('Adding an example to the README.').first().waitFor();
     await workbench.screenshot('solve-conversation-in-chat');
+  });
+
+  it('pushes the kept work again once GitHub lets the token push, from the refusal notification', async () => {
+    const { workbench, llm } = session!;
+    const before = llm.requests.length;
+    grants[TOKEN] = { push: false }; // GitHub refuses alice's push for now
+    await workbench.runCommand('Handoff: Solve Issue');
+    const rows = workbench.quickInput.locator('.monaco-list-row');
+    await rows.filter({ hasText: '#1 sum() ignores' }).waitFor();
+    await rows.filter({ hasText: '#1 sum() ignores' }).click();
+
+    const refused = await workbench.waitForNotification('no pull request for acme/sum-lib#1', 180_000);
+    expect(refused).toContain('GitHub refused the push to acme/sum-lib');
+    await workbench.screenshot('push-refused');
+    const solve = workbench.viewRows('Solves').filter({ hasText: '#1 sum() ignores' }).filter({ hasText: 'failed' });
+    await solve.waitFor();
+    const modelCalls = llm.requests.length;
+    expect(modelCalls).toBeGreaterThan(before);
+
+    grants[TOKEN] = { push: true }; // write access granted
+    const toast = workbench.page.locator('.notifications-toasts .notification-list-item', {
+      hasText: 'no pull request for acme/sum-lib#1',
+    });
+    await toast.getByRole('button', { name: 'Push Again' }).click();
+    const done = await workbench.waitForNotification('Draft PR #4 opened for issue #1', 180_000);
+    expect(done).toContain('sum() ignores the last number in the array');
+    await workbench.screenshot('pushed-again');
+    // The agent did not run again; the pull request is from the next free branch name.
+    expect(llm.requests.length).toBe(modelCalls);
+    expect(github.pulls('acme/sum-lib').find((p) => p.number === 4)).toMatchObject({
+      draft: true,
+      head: `${BRANCH}-2`,
+      user: 'alice',
+    });
+    expect(await session!.sandboxes()).toHaveLength(1); // the cancelled solve's, kept for its conversation
   });
 });
