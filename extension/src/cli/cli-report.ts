@@ -74,8 +74,14 @@ export function printResult(streams: CliStreams, json: boolean, outcome: SolveOu
         `handoff: apply them in a clone of ${outcome.target.owner}/${outcome.target.repo}: git checkout ${base.slice(0, 12)} && git apply ${patchFile}\n`,
     );
   }
-  if (outcome.sandboxKept && outcome.sandbox !== undefined)
-    streams.stderr.write(`handoff: sandbox ${outcome.sandbox.id} is kept (stop it with POST /stop when done)\n`);
+  if (outcome.sandboxKept && outcome.sandbox !== undefined) {
+    const { owner, repo, number } = outcome.target;
+    const later =
+      outcome.step === 'push' && outcome.diff !== undefined
+        ? `; once the token may push, publish its work with: handoff solve ${owner}/${repo}#${String(number)} --resume ${outcome.sandbox.id}`
+        : ' (runtime-api pauses it when idle and removes it later; POST /stop removes it now)';
+    streams.stderr.write(`handoff: sandbox ${outcome.sandbox.id} is kept${later}\n`);
+  }
   streams.stderr.write(`handoff: ${cost}\n`);
 }
 
