@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ExecuteActionResponseSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
 import { startScriptedLlmServer } from '../../agent-server/src/testing/scripted-llm-server';
 import { runConversation, startSandbox, stopSandbox } from '../../e2e/src/clients';
+import { buildImage } from '../../e2e/src/docker/build-image';
 import { BUNDLES, REPO_ROOT, startService } from '../../e2e/src/services';
 import { startRuntimeStack } from '../../e2e/src/stack';
 import { benchAgentServer } from './agent-bench';
@@ -12,7 +13,7 @@ import { benchDocker } from './docker-bench';
 import { benchExtension } from './extension-bench';
 import { benchMirrorLatency } from './mirror-bench';
 import { benchRuntime } from './runtime-bench';
-import { benchSolve } from './solve-bench';
+import { benchSolve, type SolveBenchFigures } from './solve-bench';
 import { benchBashRtt, benchChangeScan, benchEditRtt, benchUpload } from './sandbox-bench';
 import { summarize, time, type Timing } from './stats';
 
@@ -140,17 +141,29 @@ async function benchMirror(results: Results): Promise<void> {
   );
 }
 
-/** `solve_overhead_s` (issue 7): issue → draft PR with the scripted model, minus model time; each step's share beside it. */
+/**
+ * `solve_overhead_s` (issue 7): issue → draft PR with the scripted model, minus model time, warm
+ * pool, with Docker sandboxes (the product's isolated setup); `process_solve_overhead_s` with the
+ * process provider. Each step's share beside them.
+ */
 async function benchSolveOverhead(results: Results): Promise<void> {
-  const solve = await benchSolve();
-  results['solve_overhead_s'] = { value: solve.overheadS, unit: 's', note: `median of ${String(solve.samples)} runs, warm pool` };
-  results['solve_wall_s'] = { value: solve.wallS, unit: 's' };
-  for (const [step, percent] of Object.entries(solve.shares))
-    results[`solve_share_${step}_pct`] = { value: percent, unit: '%' };
-  const shares = Object.entries(solve.shares)
-    .map(([step, percent]) => `${step} ${String(percent)}%`)
-    .join(', ');
-  console.log(`${'solve_overhead_s'.padEnd(32)} median ${String(solve.overheadS).padStart(8)} s    (n=${String(solve.samples)}; ${shares})`);
+  const record = (prefix: string, solve: SolveBenchFigures, how: string) => {
+    results[`${prefix}solve_overhead_s`] = { value: solve.overheadS, unit: 's', note: `median of ${String(solve.samples)} runs, warm pool, ${how}` };
+    results[`${prefix}solve_wall_s`] = { value: solve.wallS, unit: 's' };
+    for (const [step, percent] of Object.entries(solve.shares))
+      results[`${prefix}solve_share_${step}_pct`] = { value: percent, unit: '%' };
+    const shares = Object.entries(solve.shares)
+      .map(([step, percent]) => `${step} ${String(percent)}%`)
+      .join(', ');
+    console.log(`${`${prefix}solve_overhead_s`.padEnd(32)} median ${String(solve.overheadS).padStart(8)} s    (n=${String(solve.samples)}, ${how}; ${shares})`);
+  };
+  record('process_', await benchSolve(), 'process provider');
+  const built = await buildImage();
+  if (!built.ok) {
+    console.log(`solve_overhead_s with Docker skipped: ${built.message.slice(-300)}`);
+    return;
+  }
+  record('', await benchSolve({ dockerImage: built.image }), 'Docker sandboxes');
 }
 
 async function main(): Promise<void> {
