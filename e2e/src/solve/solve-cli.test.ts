@@ -4,12 +4,14 @@
  * scripted model. From an issue to a draft pull request, and every way it can fail without
  * losing the agent's work.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConversationListSchema, EventsPageSchema, SESSION_API_KEY_HEADER } from '@handoff/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedLlmServer } from '../../../agent-server/src/testing/scripted-llm-server';
 import { runGit } from '../../../extension/src/testing/git-http-server';
+import { REPO_ROOT } from '../services';
 import {
   TOKENS,
   fixingScript,
@@ -119,6 +121,13 @@ describe('handoff solve', () => {
     expect(withCredentials.length).toBeGreaterThan(0);
     expect(new Set(withCredentials.map((r) => r.username))).toEqual(new Set(['x-access-token']));
     expect(await runningSandboxes(world)).toEqual([]);
+  });
+
+  it('is the repository\'s "handoff" command after npm ci (npm links the workspace\'s bin)', () => {
+    const help = spawnSync('npx', ['--no-install', 'handoff', '--help'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(help.stderr).toBe('');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: handoff solve <owner\/repo#123/);
   });
 
   it('says what is wrong with an issue that is not a GitHub one, or does not exist', async () => {
