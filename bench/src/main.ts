@@ -168,8 +168,13 @@ async function benchSolveOverhead(results: Results): Promise<void> {
 
 async function main(): Promise<void> {
   const results: Results = {};
+  // `--only=solve` / `--only=extension`: just those figures, printed (latest.json is left as it is).
   if (process.argv.includes('--only=solve')) {
     await benchSolveOverhead(results);
+    return;
+  }
+  if (process.argv.includes('--only=extension')) {
+    console.log(JSON.stringify(benchExtension(), null, 2));
     return;
   }
   await benchSandboxStart(results);
