@@ -250,6 +250,31 @@ describe('runtime-api with the docker provider', () => {
     expect(agentStarted).toBeGreaterThan(toolsStarted ?? Number.POSITIVE_INFINITY);
   });
 
+  it('starts again a container Docker left down (an engine restore that tried the agent first)', async () => {
+    const rt = await runtime({ HANDOFF_LIFECYCLE_INTERVAL_MS: '300' });
+    const info = await rt.start();
+    await runCommand(info, 'echo before > /workspace/healed.txt');
+    // Stopped through the API, Docker's restart policy leaves it down, as after a failed restore.
+    await dockerOk(['stop', '--time', '1', `handoff-${info.id}-agent`]);
+    await vi.waitFor(
+      async () => {
+        expect((await sessions(rt, info.id)).status).toBe('error');
+      },
+      { timeout: 30_000, interval: 50 },
+    );
+    let current = info;
+    await vi.waitFor(
+      async () => {
+        current = await sessions(rt, info.id);
+        expect(current.status).toBe('running');
+        expect((await fetch(`${current.agentServerUrl}/alive`)).status).toBe(200);
+      },
+      { timeout: 60_000, interval: 250 },
+    );
+    expect(await runCommand(current, 'cat /workspace/healed.txt')).toContain('before');
+    expect(rt.service.stderr()).toContain('sandbox containers Docker left down were started again');
+  });
+
   it('removes what a start cut short by a SIGKILL left behind', async () => {
     const rt = await runtime();
     const starting = rt.call('POST', '/start', {}).catch(() => undefined);

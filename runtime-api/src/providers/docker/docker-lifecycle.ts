@@ -17,8 +17,8 @@ export interface DockerLifecycleOptions {
   agents: AgentServerClient;
   pause(sandbox: DockerSandbox): Promise<SandboxInfo>;
   remove(sandbox: DockerSandbox, reason: string): Promise<void>;
-  /** Reads a sandbox's containers back from Docker (a broken one may have been restarted). */
-  refresh(sandbox: DockerSandbox): Promise<void>;
+  /** Brings a broken sandbox's containers back when Docker left them down, and reads them back. */
+  heal(sandbox: DockerSandbox): Promise<void>;
 }
 
 /**
@@ -66,10 +66,11 @@ export class DockerLifecycle {
 
   /**
    * Reads broken sandboxes back from Docker: its restart policy may have brought one back while no
-   * event reached us (an engine restoring its containers around our reconnection).
+   * event reached us (an engine restoring its containers around our reconnection), or left one
+   * down (see `healSandbox`), which is started again.
    */
   async healBroken(): Promise<void> {
-    await Promise.all(this.claimed('error').map((sandbox) => this.options.refresh(sandbox)));
+    await Promise.all(this.claimed('error').map((sandbox) => this.options.heal(sandbox)));
   }
 
   /**

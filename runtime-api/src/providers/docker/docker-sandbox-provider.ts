@@ -26,7 +26,7 @@ import {
   removeSandboxObjects,
   startFailed,
 } from './docker-launch';
-import { refreshState, rejoinAgent } from './docker-events';
+import { healSandbox, refreshState, rejoinAgent } from './docker-events';
 import { isClaimed, snapshot } from './docker-sandbox';
 import type { DockerSandbox } from './docker-sandbox';
 import { DockerLifecycle } from './docker-lifecycle';
@@ -76,7 +76,7 @@ export class DockerSandboxProvider implements SandboxProvider {
       agents: this.agents,
       pause: (sandbox) => this.setPaused(sandbox, true),
       remove: (sandbox, reason) => this.teardown(sandbox, reason),
-      refresh: (sandbox) => refreshState(sandbox),
+      heal: (sandbox) => healSandbox(sandbox, options.logger),
     });
   }
 
