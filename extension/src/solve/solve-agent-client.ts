@@ -25,9 +25,10 @@ import type {
 } from '@handoff/protocol';
 import { HttpAgentClient } from '../agent/agent-http-client';
 import type { AgentHttpClient } from '../agent/agent-http-client';
-import { errorFromResponse } from '../agent/errors';
-import { joinUrl, requestJson } from '../agent/json-http';
+import { NotFoundError } from '../agent/errors';
+import { requestJson } from '../agent/json-http';
 import type { HttpClientOptions } from '../agent/json-http';
+import { AgentFileClient } from '../mirror/agent-file-client';
 
 /** What the solve flow asks of the agent server in its sandbox. */
 export interface SolveAgentClient extends AgentHttpClient {
@@ -124,30 +125,19 @@ export class HttpSolveAgentClient extends HttpAgentClient implements SolveAgentC
   }
 
   async readFile(path: string): Promise<string | undefined> {
-    const url = joinUrl(this.http.baseUrl, `/api/workspace/file?path=${encodeURIComponent(path)}`);
-    const doFetch = this.http.fetch ?? fetch;
-    const response = await doFetch(url, {
-      method: 'GET',
-      headers: this.keyHeader(),
-      signal: AbortSignal.timeout(this.http.timeoutMs ?? 30_000),
-    });
-    if (response.status === 404) return undefined;
-    if (!response.ok) {
-      const text = await response.text();
-      throw errorFromResponse(response.status, parseJson(text), `Reading ${path} from the sandbox`);
+    const files = new AgentFileClient(
+      { agentServerUrl: this.http.baseUrl, sessionApiKey: this.http.sessionApiKey },
+      { timeoutMs: this.http.timeoutMs, fetch: this.http.fetch },
+    );
+    try {
+      return new TextDecoder().decode((await files.read(path)).content);
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
     }
-    return response.text();
   }
 
   private keyHeader(): Record<string, string> {
     return { [SESSION_API_KEY_HEADER]: this.http.sessionApiKey };
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }
