@@ -54,6 +54,8 @@ export class SolveRun {
   private conversationId: ConversationId | undefined;
   private cloned = false;
   private pushedBranch: string | undefined;
+  /** The agent's changes, once read after it finished (a later failure keeps them as they were then). */
+  private changes: GitChangesResponse | undefined;
   private work: AgentWork = { steps: 0, costUsd: 0, modelMs: 0, commands: [], summary: undefined };
   private readonly now: () => number;
 
@@ -92,6 +94,7 @@ export class SolveRun {
       await this.timed('agent', () => this.readFinishedWork(agent, resume.conversationId));
     }
     const changes = await agent.changes();
+    this.changes = changes;
     if (changes.files.length === 0)
       throw new SolveStop('no_changes', `The agent finished without changing any file, so there is nothing to push.${this.summaryHint()}`);
     this.checkCancelled();
@@ -326,7 +329,7 @@ export class SolveRun {
   private async readDiff(): Promise<SolveDiff | undefined> {
     if (this.agent === undefined || !this.cloned) return undefined;
     try {
-      const changes = await this.agent.changes();
+      const changes = this.changes ?? (await this.agent.changes());
       if (changes.files.length === 0) return undefined;
       return {
         patch: changes.patch,
