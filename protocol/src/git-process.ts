@@ -63,7 +63,7 @@ export function gitCredentialEnv(url: string, auth: GitAuth): Record<string, str
 export const GIT_AUTH_NOT_ONE_LINE = 'The token and user name in "auth" must be one line each.';
 
 /** Variables git may take from a server's environment: how to reach the network, nothing else. */
-export const GIT_PASSED_THROUGH_ENV: readonly string[] = [
+const GIT_PASSED_THROUGH_ENV: readonly string[] = [
   'PATH',
   'http_proxy',
   'https_proxy',
@@ -78,6 +78,36 @@ export const GIT_PASSED_THROUGH_ENV: readonly string[] = [
   'GIT_SSL_CAINFO',
   'GIT_SSL_CAPATH',
 ];
+
+/** PATH for git when the server's environment has none. */
+const DEFAULT_GIT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * The whole environment of a git process, built from scratch: the network variables of
+ * `serverEnv` (and its PATH), `home` as HOME, no system or global config (so neither an image's
+ * nor a home folder the agent can write steers git), no prompts, and the C locale (git's messages
+ * are matched in English).
+ */
+export function gitProcessEnv(
+  serverEnv: Readonly<Record<string, string | undefined>>,
+  home: string,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of GIT_PASSED_THROUGH_ENV) {
+    const value = serverEnv[name];
+    if (value !== undefined && value !== '') env[name] = value;
+  }
+  env['PATH'] ??= DEFAULT_GIT_PATH;
+  return {
+    ...env,
+    HOME: home,
+    LC_ALL: 'C',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_ATTR_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+  };
+}
 
 const PERMISSION_DENIED =
   /\b(401|403)\b|Authentication failed|Permission to .* denied|returned error: 403|could not read (Username|Password)|Invalid username or (password|token)/i;

@@ -237,7 +237,7 @@ export {
   gitCredentialTarget,
   gitCredentialEnv,
   GIT_AUTH_NOT_ONE_LINE,
-  GIT_PASSED_THROUGH_ENV,
+  gitProcessEnv,
   classifyGitFailure,
   scrubGitOutput,
   lastGitLines,

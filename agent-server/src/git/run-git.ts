@@ -1,4 +1,4 @@
-import { GIT_PASSED_THROUGH_ENV } from '@handoff/protocol';
+import { gitProcessEnv } from '@handoff/protocol';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 
@@ -33,22 +33,7 @@ const MAX_STDERR_BYTES = 64 * 1024;
  * own, no system or global config, no prompts, C locale (git's messages are matched in English).
  */
 export function gitEnv(home: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of GIT_PASSED_THROUGH_ENV) {
-    const value = process.env[name];
-    if (value !== undefined && value !== '') env[name] = value;
-  }
-  env['PATH'] ??= '/usr/local/bin:/usr/bin:/bin';
-  return {
-    ...env,
-    HOME: home,
-    LC_ALL: 'C',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_ATTR_NOSYSTEM: '1',
-    GIT_TERMINAL_PROMPT: '0',
-    TMPDIR: os.tmpdir(),
-  };
+  return { ...gitProcessEnv(process.env, home), TMPDIR: os.tmpdir() };
 }
 
 /** Runs `git <args>` without a shell, with {@link gitEnv} rooted at `cwd`; resolves once it exited. */
