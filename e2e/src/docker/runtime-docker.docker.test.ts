@@ -61,6 +61,20 @@ async function sessions(rt: DockerRuntime, id: string): Promise<SandboxInfo> {
   return SandboxInfoSchema.parse(await response.json());
 }
 
+/** Waits until the sandbox runs again and its agent server answers; returns it as runtime-api has it then. */
+async function servingAgain(rt: DockerRuntime, id: string): Promise<SandboxInfo> {
+  let current: SandboxInfo | undefined;
+  await vi.waitFor(
+    async () => {
+      current = await sessions(rt, id);
+      expect(current.status).toBe('running');
+      expect((await fetch(`${current.agentServerUrl}/alive`)).status).toBe(200);
+    },
+    { timeout: 60_000, interval: 250 },
+  );
+  return current!;
+}
+
 /** Container names of this runtime's sandboxes, all states. */
 async function containersOf(rt: DockerRuntime): Promise<string[]> {
   const out = await dockerOk([
@@ -228,15 +242,7 @@ describe('runtime-api with the docker provider', () => {
       },
       { timeout: 60_000, interval: 100 },
     );
-    let current = info;
-    await vi.waitFor(
-      async () => {
-        current = await sessions(rt, info.id);
-        expect(current.status).toBe('running');
-        expect((await fetch(`${current.agentServerUrl}/alive`)).status).toBe(200);
-      },
-      { timeout: 60_000, interval: 250 },
-    );
+    const current = await servingAgain(rt, info.id);
     expect(await runCommand(current, 'cat /workspace/crash.txt')).toContain('before');
     // The agent container went back into the new network namespace with it.
     const started = await dockerOk([
@@ -262,15 +268,7 @@ describe('runtime-api with the docker provider', () => {
       },
       { timeout: 30_000, interval: 50 },
     );
-    let current = info;
-    await vi.waitFor(
-      async () => {
-        current = await sessions(rt, info.id);
-        expect(current.status).toBe('running');
-        expect((await fetch(`${current.agentServerUrl}/alive`)).status).toBe(200);
-      },
-      { timeout: 60_000, interval: 250 },
-    );
+    const current = await servingAgain(rt, info.id);
     expect(await runCommand(current, 'cat /workspace/healed.txt')).toContain('before');
     expect(rt.service.stderr()).toContain('sandbox containers Docker left down were started again');
   });

@@ -4,6 +4,15 @@ import { GitHubApiError, GitHubClient } from './github-client.js';
 
 const WRITER = 'ghp_writer0000000000000000000000000000';
 const READER = 'github_pat_reader000000000000000000000';
+/** A draft pull request from `handoff/issue-1-crash` into `trunk` of acme/widgets. */
+const DRAFT = {
+  owner: 'acme',
+  repo: 'widgets',
+  head: 'handoff/issue-1-crash',
+  base: 'trunk',
+  title: 'T',
+  body: 'B',
+};
 const quiet = {
   debug: () => undefined,
   info: () => undefined,
@@ -61,14 +70,7 @@ describe('GitHubClient against the GitHub stand-in', () => {
       github.addIssue('acme/widgets', { title: `Bug ${String(n)}`, labels: ['bug'] });
     github.addIssue('acme/widgets', { title: 'Old', state: 'closed' });
     const gh = client(WRITER);
-    await gh.createDraftPullRequest({
-      owner: 'acme',
-      repo: 'widgets',
-      head: 'handoff/issue-1-crash',
-      base: 'trunk',
-      title: 'T',
-      body: 'B',
-    });
+    await gh.createDraftPullRequest(DRAFT);
 
     const issues = await gh.openIssues('acme', 'widgets');
 
@@ -108,14 +110,7 @@ describe('GitHubClient against the GitHub stand-in', () => {
   it('opens a draft pull request, finds it by branch, and comments', async () => {
     github.addIssue('acme/widgets', { title: 'Crash' });
     const gh = client(WRITER);
-    const input = {
-      owner: 'acme',
-      repo: 'widgets',
-      head: 'handoff/issue-1-crash',
-      base: 'trunk',
-      title: 'Fix',
-      body: 'Fixes #1',
-    };
+    const input = { ...DRAFT, title: 'Fix', body: 'Fixes #1' };
 
     expect(await gh.findOpenPullRequest('acme', 'widgets', 'handoff/issue-1-crash')).toBeUndefined();
     const pull = await gh.createDraftPullRequest(input);
@@ -154,14 +149,7 @@ describe('GitHubClient against the GitHub stand-in', () => {
   it('turns 403 into a missing-permission sentence naming the repository', async () => {
     github.addIssue('acme/widgets', { title: 'Crash' });
     const reader = client(READER);
-    const input = {
-      owner: 'acme',
-      repo: 'widgets',
-      head: 'handoff/issue-1-crash',
-      base: 'trunk',
-      title: 'T',
-      body: 'B',
-    };
+    const input = DRAFT;
 
     const pull = await failure(reader.createDraftPullRequest(input));
     const comment = await failure(reader.comment('acme', 'widgets', 1, 'Hi'));
@@ -187,14 +175,7 @@ describe('GitHubClient against the GitHub stand-in', () => {
 
   it("turns 422 into GitHub's validation message", async () => {
     const gh = client(WRITER);
-    const input = {
-      owner: 'acme',
-      repo: 'widgets',
-      head: 'handoff/issue-1-crash',
-      base: 'trunk',
-      title: 'T',
-      body: 'B',
-    };
+    const input = DRAFT;
     await gh.createDraftPullRequest(input);
 
     const duplicate = await failure(gh.createDraftPullRequest(input));
